@@ -1,0 +1,113 @@
+# nsatu - one Makefile, driven by pkg-config.
+#
+#   make            build build/nsatu (installs missing dependencies first)
+#   make run        build, create var/nsatu.db with the demo data, serve :8080
+#   make test       every suite: unit, store, API; again under ASan+UBSan; fuzz
+#   make bench-http the HTTP benchmark against nginx (not part of make test)
+#
+# Objects go to build/ (optimised) and build/asan/ (sanitizers).
+
+SHELL   := /bin/bash
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+TESTPKGS:= check libcurl
+FUZZ_SECONDS ?= 30
+
+# Install dependencies first when any is missing (scripts/deps is idempotent).
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && echo yes)
+ifneq ($(DEPS_OK),yes)
+  $(info Installing missing dependencies with scripts/deps ...)
+  DEPS_RC := $(shell scripts/deps >&2; echo $$?)
+  ifneq ($(DEPS_RC),0)
+    $(error scripts/deps failed; see the messages above)
+  endif
+endif
+
+WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wno-unused-parameter -Wimplicit-fallthrough
+CSTD    := -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
+TEST_CFLAGS:= $(shell pkg-config --cflags $(TESTPKGS))
+TEST_LIBS  := $(shell pkg-config --libs $(TESTPKGS))
+
+CFLAGS_release := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                  -fno-sanitize-recover=undefined
+LDFLAGS_asan   := -fsanitize=address,undefined
+
+# Library sources: every layer but the command-line entry point.
+LIB_SRC  := $(wildcard src/core/*.c src/log/*.c src/store/*.c src/store/sqlite/*.c src/io/*.c \
+                       src/svc/*.c src/http/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+API_SRC  := $(wildcard tests/api/*.c)
+HDRS     := $(shell find src tests -name '*.h')
+
+define build_variant   # $(1): variant name, $(2): output dir
+$(2)/%.o: %.c $(HDRS) | deps-ok
+	@mkdir -p $$(@D)
+	$$(CC) $(CSTD) $(WARN) $$(CFLAGS_$(1)) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) -c $$< -o $$@
+
+$(2)/libnsatu.a: $(LIB_SRC:%.c=$(2)/%.o)
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(2)/nsatu: $(CLI_SRC:%.c=$(2)/%.o) $(2)/libnsatu.a
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $(PKG_LIBS)
+
+$(2)/unit-tests: $(UNIT_SRC:%.c=$(2)/%.o) $(2)/libnsatu.a
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $(PKG_LIBS) $(TEST_LIBS)
+
+$(2)/api-tests: $(API_SRC:%.c=$(2)/%.o) $(2)/libnsatu.a
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $(PKG_LIBS) $(TEST_LIBS)
+endef
+
+$(eval $(call build_variant,release,build))
+$(eval $(call build_variant,asan,build/asan))
+
+.PHONY: all deps-ok run test test-unit test-api test-asan fuzz bench-http clean format lint
+
+all: build/nsatu
+
+deps-ok: ;
+
+run: build/nsatu
+	@mkdir -p var
+	@if [ ! -f var/nsatu.db ]; then build/nsatu demo --db var/nsatu.db; \
+	 else build/nsatu demo --db var/nsatu.db --logins-only; fi
+	build/nsatu serve --db var/nsatu.db --listen 127.0.0.1:8080
+
+# Suites; tests/run prints a closing "N passed, N failed" line.
+test: build/nsatu build/unit-tests build/api-tests \
+      build/asan/nsatu build/asan/unit-tests build/asan/api-tests build/fuzz-decode
+	tests/run --fuzz-seconds $(FUZZ_SECONDS)
+
+test-unit: build/unit-tests
+	build/unit-tests
+
+test-api: build/nsatu build/api-tests
+	NSATU_BIN=build/nsatu build/api-tests
+
+# libFuzzer harness for the JSON request decoder (clang only).
+FUZZ_SRC := tests/fuzz/fuzz_decode.c src/http/decode.c $(wildcard src/core/*.c)
+build/fuzz-decode: $(FUZZ_SRC) $(HDRS) | deps-ok
+	@mkdir -p $(@D)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+	  -o $@ $(FUZZ_SRC) $(shell pkg-config --libs jansson)
+
+bench-http: build/nsatu build/bench-seed
+	bench/http.sh
+
+build/bench-seed: bench/seed.c build/libnsatu.a
+	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+format:
+	clang-format -i $$(find src tests bench -name '*.[ch]')
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr -Isrc src
+
+clean:
+	rm -rf build

@@ -1,0 +1,54 @@
+/*
+ * main.c - the nsatu command: one table of subcommands.
+ */
+#include "cli.h"
+
+#include "log/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"serve", cmd_serve, "serve the HTTP API"},
+	{"init", cmd_init, "create a database and its first admin"},
+	{"demo", cmd_demo, "create a database with the demo data set"},
+	{"migrate", cmd_migrate, "bring a database's schema up to date"},
+	{"user", cmd_user, "add, list, disable, enable users; set passwords"},
+	{"audit", cmd_audit, "verify the hash-chained audit trail"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nsatu COMMAND [OPTIONS]\n\n"
+		   "nsatu - security assistance and training coordination for Ukraine.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'nsatu COMMAND --help' for a command's options.\n"
+		   "The database is --db PATH, or $NSATU_DB, or " CLI_DEFAULT_DB ".\n"
+		   "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "nsatu: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,149 @@
+/*
+ * serve.c - nsatu serve: run the HTTP API until SIGTERM or SIGINT, then
+ * stop accepting, let requests in flight finish, and exit.
+ */
+#include "cli.h"
+
+#include "http/http.h"
+#include "log/log.h"
+#include "store/store.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nsatu serve [OPTIONS]\n\n"
+		"Serve the HTTP API.  Each option can also be set in the environment.\n\n"
+		"  --listen HOST:PORT   address to listen on      NSATU_LISTEN   (127.0.0.1:8080)\n"
+		"  --db PATH            database                  NSATU_DB       (" CLI_DEFAULT_DB ")\n"
+		"  --threads N          worker threads            NSATU_THREADS  (CPUs)\n"
+		"  --max-body BYTES     largest request body      NSATU_MAX_BODY (1048576)\n"
+		"  --max-header BYTES   largest request head      NSATU_MAX_HEADER (16384)\n"
+		"  --timeout SECONDS    idle connection timeout   NSATU_TIMEOUT  (30)\n"
+		"  --token-ttl SECONDS  session token lifetime    NSATU_TOKEN_TTL (28800)\n"
+		"  --grace SECONDS      shutdown grace period     NSATU_GRACE    (10)\n"
+		"  --log-level LEVEL    debug, info, warn, error  NSATU_LOG_LEVEL (info)\n"
+		"  --port-file FILE     write the bound port here (for --listen HOST:0)\n");
+}
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"db", required_argument, NULL, 'd'},
+		{"threads", required_argument, NULL, 't'},
+		{"max-body", required_argument, NULL, 'b'},
+		{"max-header", required_argument, NULL, 'H'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"token-ttl", required_argument, NULL, 'k'},
+		{"grace", required_argument, NULL, 'g'},
+		{"log-level", required_argument, NULL, 'L'},
+		{"port-file", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *listen = env_or("NSATU_LISTEN", "127.0.0.1:8080"), *db = NULL;
+	const char *threads = env_or("NSATU_THREADS", "0");
+	const char *max_body = env_or("NSATU_MAX_BODY", "1048576");
+	const char *max_header = env_or("NSATU_MAX_HEADER", "16384");
+	const char *timeout = env_or("NSATU_TIMEOUT", "30");
+	const char *ttl = env_or("NSATU_TOKEN_TTL", "28800");
+	const char *grace = env_or("NSATU_GRACE", "10");
+	const char *level = env_or("NSATU_LOG_LEVEL", "info");
+	const char *port_file = NULL;
+	long long n_threads, n_body, n_header, n_timeout, n_ttl, n_grace;
+	struct store *store;
+	struct svc *svc;
+	struct http_server *srv;
+	sigset_t sigs;
+	char err[512];
+	int c, sig, lvl;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'd': db = optarg; break;
+		case 't': threads = optarg; break;
+		case 'b': max_body = optarg; break;
+		case 'H': max_header = optarg; break;
+		case 'T': timeout = optarg; break;
+		case 'k': ttl = optarg; break;
+		case 'g': grace = optarg; break;
+		case 'L': level = optarg; break;
+		case 'p': port_file = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nsatu serve: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!cli_number("threads", threads, 0, 256, &n_threads) ||
+	    !cli_number("max-body", max_body, 1024, 1LL << 30, &n_body) ||
+	    !cli_number("max-header", max_header, 4096, 1 << 20, &n_header) ||
+	    !cli_number("timeout", timeout, 1, 3600, &n_timeout) ||
+	    !cli_number("token-ttl", ttl, 1, 30LL * 86400, &n_ttl) ||
+	    !cli_number("grace", grace, 0, 600, &n_grace))
+		return EXIT_USAGE;
+	if ((lvl = log_level_parse(level)) < 0) {
+		fprintf(stderr, "nsatu serve: log-level: '%s' must be debug, info, warn or error\n", level);
+		return EXIT_USAGE;
+	}
+	log_set_level((enum log_level)lvl);
+
+	/* Block the stop signals before any thread starts, so that they all
+	 * inherit the mask and only sigwait() below receives them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned workers = n_threads ? (unsigned)n_threads : cpus > 0 ? (unsigned)cpus : 2;
+	struct svc_config scfg = {.token_ttl_s = n_ttl};
+	if (!cli_open(cli_db(db), workers + 2, &scfg, &store, &svc))
+		return EXIT_FAIL;
+	struct http_config hcfg = {
+		.listen = listen, .threads = workers, .max_body = (size_t)n_body,
+		.max_header = (size_t)n_header, .conn_timeout_s = (unsigned)n_timeout,
+	};
+	if (http_start(&hcfg, svc, &srv, err, sizeof err) != ST_OK) {
+		fprintf(stderr, "nsatu serve: %s\n", err);
+		cli_close(store, svc);
+		return EXIT_FAIL;
+	}
+	if (port_file) {
+		FILE *f = fopen(port_file, "w");
+		if (!f || fprintf(f, "%u\n", http_port(srv)) < 0 || fclose(f) != 0) {
+			fprintf(stderr, "nsatu serve: cannot write %s\n", port_file);
+			http_stop(srv, 0);
+			cli_close(store, svc);
+			return EXIT_FAIL;
+		}
+	}
+	log_json(LOG_INFO, "serving",
+		 json_pack("{s:s, s:i, s:s, s:i}", "listen", listen, "port",
+			   (int)http_port(srv), "db", cli_db(db), "threads", (int)workers));
+	sigwait(&sigs, &sig);
+	log_msg(LOG_INFO, "stopping", "signal %d: finishing requests in flight", sig);
+	http_stop(srv, (unsigned)n_grace);
+	cli_close(store, svc);
+	log_msg(LOG_INFO, "stopped", "clean shutdown");
+	return EXIT_OK;
+}

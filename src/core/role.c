@@ -1,0 +1,99 @@
+/*
+ * role.c - the seven roles and the permission table.
+ *
+ * Every permission decision in nsatu is a lookup in perms[] below: a reader
+ * can see at a glance who may do what.  Rows name a resource; each role's
+ * cell lists the actions it may take ("r" read, "c" create, "u" update,
+ * "d" delete).  A missing row or an empty cell denies.  Scope (which rows of
+ * a resource a nation- or site-bound role sees) is applied by the service
+ * layer from role_scope() and the entity's scope fields.
+ */
+#include "core.h"
+
+#include <string.h>
+
+static const char *const role_names[ROLE__COUNT] = {
+	[ROLE_ADMIN] = "admin",
+	[ROLE_PLANNER] = "planner",
+	[ROLE_DONOR_LIAISON] = "donor_liaison",
+	[ROLE_RECIPIENT_OFFICER] = "recipient_officer",
+	[ROLE_NODE_OPERATOR] = "node_operator",
+	[ROLE_FACILITY_OPERATOR] = "facility_operator",
+	[ROLE_AUDITOR] = "auditor",
+};
+
+static const enum scope_kind role_scopes[ROLE__COUNT] = {
+	[ROLE_ADMIN] = SCOPE_ALL,
+	[ROLE_PLANNER] = SCOPE_ALL,
+	[ROLE_DONOR_LIAISON] = SCOPE_NATION,
+	[ROLE_RECIPIENT_OFFICER] = SCOPE_NATION,
+	[ROLE_NODE_OPERATOR] = SCOPE_SITE,
+	[ROLE_FACILITY_OPERATOR] = SCOPE_SITE,
+	[ROLE_AUDITOR] = SCOPE_ALL,
+};
+
+#define EVERYONE_READS                                                    \
+	[ROLE_PLANNER] = "r", [ROLE_DONOR_LIAISON] = "r",                 \
+	[ROLE_RECIPIENT_OFFICER] = "r", [ROLE_NODE_OPERATOR] = "r",       \
+	[ROLE_FACILITY_OPERATOR] = "r", [ROLE_AUDITOR] = "r"
+
+static const struct perm_row {
+	const char *resource;
+	const char *cells[ROLE__COUNT];
+} perms[] = {
+	{"nations",             {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	{"sites",               {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	{"coalitions",          {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	{"substitution_groups", {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	{"items",               {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	/* Users see the directory within their own scope. */
+	{"users",               {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	{"audit",               {[ROLE_ADMIN] = "r", [ROLE_AUDITOR] = "r"}},
+};
+
+static const char action_letters[ACT__COUNT] = {
+	[ACT_READ] = 'r', [ACT_CREATE] = 'c', [ACT_UPDATE] = 'u', [ACT_DELETE] = 'd',
+};
+
+static const char *const action_names[ACT__COUNT] = {
+	[ACT_READ] = "read", [ACT_CREATE] = "create",
+	[ACT_UPDATE] = "update", [ACT_DELETE] = "delete",
+};
+
+const char *role_name(enum role r)
+{
+	return r >= 0 && r < ROLE__COUNT ? role_names[r] : "none";
+}
+
+enum role role_parse(const char *s)
+{
+	for (int r = 0; s && r < ROLE__COUNT; r++) {
+		if (strcmp(s, role_names[r]) == 0)
+			return (enum role)r;
+	}
+	return ROLE_NONE;
+}
+
+enum scope_kind role_scope(enum role r)
+{
+	return r >= 0 && r < ROLE__COUNT ? role_scopes[r] : SCOPE_SITE;
+}
+
+const char *action_name(enum action a)
+{
+	return a >= 0 && a < ACT__COUNT ? action_names[a] : "none";
+}
+
+bool perm_allows(enum role role, const char *resource, enum action act)
+{
+	if (role < 0 || role >= ROLE__COUNT || act < 0 || act >= ACT__COUNT ||
+	    !resource)
+		return false;
+	for (size_t i = 0; i < sizeof perms / sizeof *perms; i++) {
+		if (strcmp(perms[i].resource, resource) != 0)
+			continue;
+		const char *cell = perms[i].cells[role];
+		return cell && strchr(cell, action_letters[act]) != NULL;
+	}
+	return false;
+}

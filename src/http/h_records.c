@@ -1,0 +1,109 @@
+/*
+ * h_records.c - the record resources (reference data and users): list,
+ * read, create, change and delete, for whichever entity the route names.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void h_rec_list(struct http_req *rq)
+{
+	struct http_list_args a;
+	struct verr err;
+	json_t *page;
+	int rc;
+
+	if (!http_list_params(rq, &a))
+		return;
+	rc = svc_rec_list(rq->svc, &rq->who, rq->route->entity, &a.q, &page, &err);
+	if (rc != ST_OK) {
+		/* A bad filter value is a malformed query, not a bad record. */
+		if (rc == ST_INVALID)
+			http_problem(rq, E_BAD_REQUEST, err.field, "%s", err.reason);
+		else
+			http_reply_status(rq, rc, &err);
+		return;
+	}
+	http_reply_json(rq, 200, page);
+}
+
+void h_rec_get(struct http_req *rq)
+{
+	const char *inm = http_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	json_t *rec;
+	int rc = svc_rec_get(rq->svc, &rq->who, rq->route->entity, rq->args[0], &rec);
+
+	if (rc != ST_OK) {
+		http_reply_status(rq, rc, NULL);
+		return;
+	}
+	http_set_etag(rq, rec);
+	if (inm && strcmp(inm, rq->etag) == 0) {
+		json_decref(rec);
+		http_reply_empty(rq, 304);
+		return;
+	}
+	http_reply_json(rq, 200, rec);
+}
+
+static void reply_record(struct http_req *rq, int status, json_t *rec)
+{
+	const struct espec *e = rq->route->entity;
+
+	http_set_etag(rq, rec);
+	if (status == 201)
+		snprintf(rq->location, sizeof rq->location, "/api/v1/%s/%s", e->name,
+			 json_string_value(json_object_get(rec, e->key)));
+	http_reply_json(rq, status, rec);
+}
+
+void h_rec_create(struct http_req *rq)
+{
+	json_t *body = http_body_json(rq), *rec;
+	struct verr err;
+	int rc;
+
+	if (!body)
+		return;
+	rc = svc_rec_create(rq->svc, &rq->who, rq->route->entity, body, &rec, &err);
+	json_decref(body);
+	if (rc != ST_OK)
+		http_reply_status(rq, rc, &err);
+	else
+		reply_record(rq, 201, rec);
+}
+
+void h_rec_update(struct http_req *rq)
+{
+	int64_t if_match = http_if_match(rq);
+	json_t *body, *rec;
+	struct verr err;
+	int rc;
+
+	if (if_match == -2 || !(body = http_body_json(rq)))
+		return;
+	rc = svc_rec_update(rq->svc, &rq->who, rq->route->entity, rq->args[0], body,
+			    if_match, &rec, &err);
+	json_decref(body);
+	if (rc != ST_OK)
+		http_reply_status(rq, rc, &err);
+	else
+		reply_record(rq, 200, rec);
+}
+
+void h_rec_delete(struct http_req *rq)
+{
+	int64_t if_match = http_if_match(rq);
+	struct verr err = {.field = ""};
+	int rc;
+
+	if (if_match == -2)
+		return;
+	rc = svc_rec_delete(rq->svc, &rq->who, rq->route->entity, rq->args[0], if_match,
+			    &err);
+	if (rc != ST_OK)
+		http_reply_status(rq, rc, &err);
+	else
+		http_reply_empty(rq, 204);
+}

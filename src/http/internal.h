@@ -1,0 +1,157 @@
+/*
+ * internal.h - shared by the files of src/http; not part of its interface.
+ */
+#ifndef NSATU_HTTP_INTERNAL_H
+#define NSATU_HTTP_INTERNAL_H
+
+#include "http.h"
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+
+struct http_req;
+typedef void (*http_handler)(struct http_req *rq);
+
+enum { R_PUBLIC = 1u << 0 };
+
+struct route {
+	const char *method;
+	const char *pattern;
+	http_handler fn;
+	const struct espec *entity;  /* for the generic record handlers */
+	unsigned flags;
+};
+
+#define HTTP_MAX_ARGS 2
+
+struct http_req {
+	struct http_server *srv;
+	struct svc *svc;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	double t0;
+
+	/* Body, accumulated up to the limit. */
+	char *body;
+	size_t body_len, body_cap;
+	bool body_too_large;
+
+	/* Routing and authentication. */
+	const struct route *route;
+	char args[HTTP_MAX_ARGS][128];
+	struct principal who;
+	bool authed;
+
+	/* The response, built by the handler, sent by the server. */
+	int status;
+	char *out;
+	size_t out_len;
+	const char *ctype;
+	char etag[40];
+	char location[256];
+	char allow[96];
+	long retry_after;
+	bool no_store;  /* Cache-Control: no-store (tokens) */
+};
+
+/* ---- Responses (reply.c, problem.c). --------------------------------------- */
+
+/* Serialise @body (stolen) as the response. */
+void http_reply_json(struct http_req *rq, int status, json_t *body);
+/* Plain text (for /metrics); @text is copied. */
+void http_reply_text(struct http_req *rq, int status, const char *ctype,
+		     const char *text, size_t len);
+void http_reply_empty(struct http_req *rq, int status);
+/* Set ETag from a record's "version". */
+void http_set_etag(struct http_req *rq, const json_t *rec);
+
+/* The error registry: every problem type nsatu answers with. */
+enum http_err {
+	E_BAD_REQUEST,        /* 400 malformed input (JSON, query) */
+	E_INVALID,            /* 400 a field broke a rule */
+	E_UNAUTHORIZED,       /* 401 */
+	E_FORBIDDEN,          /* 403 */
+	E_NOT_FOUND,          /* 404 */
+	E_METHOD,             /* 405 */
+	E_CONFLICT,           /* 409 */
+	E_IN_PROGRESS,        /* 409 idempotent request still running */
+	E_PRECONDITION,       /* 412 If-Match stale */
+	E_TOO_LARGE,          /* 413 */
+	E_MEDIA_TYPE,         /* 415 */
+	E_IDEM_MISMATCH,      /* 422 Idempotency-Key reused for another request */
+	E_THROTTLED,          /* 429 */
+	E_INTERNAL,           /* 500 */
+	E_UNAVAILABLE,        /* 503 busy, retry */
+	E__COUNT
+};
+
+/* Answer with problem @e; @field may be NULL; detail is printf-style. */
+void http_problem(struct http_req *rq, enum http_err e, const char *field,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Answer for a service status (and its validation error, if any). */
+void http_reply_status(struct http_req *rq, int st, const struct verr *err);
+
+/* Iterate the registry (for the document test). */
+int http_problem_status(enum http_err e);
+const char *http_problem_slug(enum http_err e);
+
+/* ---- Request helpers (request.c). ---------------------------------------------- */
+
+const char *http_header(struct http_req *rq, const char *name);
+const char *http_query(struct http_req *rq, const char *name);
+
+/* Decode the body as a JSON object; on failure answers 400/415 and
+ * returns NULL. */
+json_t *http_body_json(struct http_req *rq);
+
+/* If-Match as a version: -1 when absent or "*"; -2 after answering 400. */
+int64_t http_if_match(struct http_req *rq);
+
+/*
+ * Read limit, cursor and filters from the query string into @q (whose
+ * strings point into the request).  Returns false after answering 400.
+ */
+#define HTTP_MAX_FILTERS 16
+struct http_list_args {
+	struct svc_filter filters[HTTP_MAX_FILTERS];
+	struct svc_list q;
+};
+bool http_list_params(struct http_req *rq, struct http_list_args *a);
+
+/* ---- Routing (routes.c). --------------------------------------------------- */
+
+/* Find the route for @method and @path, filling rq->args.  NULL when none;
+ * then *@path_known says whether another method would match, and @allow
+ * lists those methods. */
+const struct route *http_route_match(struct http_req *rq, const char *method,
+				     const char *path, bool *path_known,
+				     char *allow, size_t allow_len);
+size_t http_route_index(const struct route *r);
+
+/* ---- Metrics (metrics.c). ---------------------------------------------------- */
+
+void http_metrics_observe(size_t route_idx, int status, double seconds);
+/* Prometheus text; caller frees. */
+char *http_metrics_render(struct store *store, long in_flight);
+
+/* ---- Handlers, one file per resource. ---------------------------------------- */
+
+void h_healthz(struct http_req *rq);
+void h_metrics(struct http_req *rq);
+void h_session_create(struct http_req *rq);
+void h_session_get(struct http_req *rq);
+void h_session_delete(struct http_req *rq);
+void h_rec_list(struct http_req *rq);
+void h_rec_get(struct http_req *rq);
+void h_rec_create(struct http_req *rq);
+void h_rec_update(struct http_req *rq);
+void h_rec_delete(struct http_req *rq);
+void h_audit_list(struct http_req *rq);
+void h_audit_verify(struct http_req *rq);
+
+/* In-flight request count (server.c), for /metrics. */
+long http_in_flight(const struct http_server *srv);
+
+#endif

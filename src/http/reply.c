@@ -1,0 +1,65 @@
+/* reply.c - building responses into the request, for the server to send. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_out(struct http_req *rq, char *text, size_t len)
+{
+	free(rq->out);
+	rq->out = text;
+	rq->out_len = len;
+}
+
+void http_reply_json(struct http_req *rq, int status, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(body);
+	if (!text) {
+		/* Out of memory: a fixed answer that needs no allocation. */
+		static const char oom[] =
+			"{\"type\":\"urn:nsatu:problem:internal-error\","
+			"\"title\":\"Internal server error\",\"status\":500}";
+		set_out(rq, strdup(oom), sizeof oom - 1);
+		rq->status = 500;
+		rq->ctype = "application/problem+json";
+		return;
+	}
+	set_out(rq, text, strlen(text));
+	rq->status = status;
+	rq->ctype = "application/json";
+}
+
+void http_reply_text(struct http_req *rq, int status, const char *ctype,
+		     const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy) {
+		http_reply_json(rq, 500, NULL);
+		return;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	set_out(rq, copy, len);
+	rq->status = status;
+	rq->ctype = ctype;
+}
+
+void http_reply_empty(struct http_req *rq, int status)
+{
+	set_out(rq, NULL, 0);
+	rq->status = status;
+	rq->ctype = NULL;
+}
+
+void http_set_etag(struct http_req *rq, const json_t *rec)
+{
+	json_t *v = json_object_get(rec, "version");
+
+	if (json_is_integer(v))
+		snprintf(rq->etag, sizeof rq->etag, "\"%lld\"",
+			 (long long)json_integer_value(v));
+}

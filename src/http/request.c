@@ -1,0 +1,137 @@
+/*
+ * request.c - reading what the client sent: headers, query string, body.
+ * Each helper that can fail answers the request itself with a problem that
+ * names the parameter, so handlers stay short.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *http_header(struct http_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(struct http_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static bool is_json_type(const char *ct)
+{
+	static const char want[] = "application/json";
+	size_t n = sizeof want - 1;
+
+	if (!ct || strncasecmp(ct, want, n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+json_t *http_body_json(struct http_req *rq)
+{
+	struct verr err;
+	json_t *v;
+
+	if (rq->body_len > 0 && !is_json_type(http_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		http_problem(rq, E_MEDIA_TYPE, "Content-Type",
+			     "must be application/json");
+		return NULL;
+	}
+	if (http_decode_json(rq->body, rq->body_len, &v, &err) != ST_OK) {
+		http_problem(rq, E_BAD_REQUEST, err.field, "%s", err.reason);
+		return NULL;
+	}
+	return v;
+}
+
+int64_t http_if_match(struct http_req *rq)
+{
+	const char *h = http_header(rq, MHD_HTTP_HEADER_IF_MATCH);
+	char *end;
+	long long v;
+
+	if (!h || strcmp(h, "*") == 0)
+		return -1;
+	if (h[0] == '"') {
+		errno = 0;
+		v = strtoll(h + 1, &end, 10);
+		if (!errno && end != h + 1 && end[0] == '"' && end[1] == '\0' && v > 0)
+			return v;
+	}
+	http_problem(rq, E_BAD_REQUEST, "If-Match",
+		     "must be an ETag from this API, such as \"3\"");
+	return -2;
+}
+
+struct list_walk {
+	struct http_req *rq;
+	struct http_list_args *a;
+	const char *bad_name;
+	const char *bad_reason;
+};
+
+static enum MHD_Result list_arg(void *cls, enum MHD_ValueKind kind,
+				const char *key, const char *value)
+{
+	struct list_walk *w = cls;
+	struct svc_list *q = &w->a->q;
+
+	(void)kind;
+	if (!value)
+		value = "";
+	if (strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0) {
+		bool limit = key[0] == 'l';
+		if (limit ? q->limit != 0 : q->cursor != NULL) {
+			w->bad_name = key;
+			w->bad_reason = "appears more than once";
+			return MHD_NO;
+		}
+		if (!limit) {
+			q->cursor = value;
+			return MHD_YES;
+		}
+		char *end;
+		errno = 0;
+		long n = strtol(value, &end, 10);
+		if (errno || end == value || *end || n < 1 || n > SVC_MAX_LIMIT) {
+			w->bad_name = key;
+			w->bad_reason = "must be a whole number from 1 to 500";
+			return MHD_NO;
+		}
+		q->limit = (size_t)n;
+		return MHD_YES;
+	}
+	for (size_t i = 0; i < q->nfilters; i++) {
+		if (strcmp(w->a->filters[i].field, key) == 0) {
+			w->bad_name = key;
+			w->bad_reason = "appears more than once";
+			return MHD_NO;
+		}
+	}
+	if (q->nfilters == HTTP_MAX_FILTERS) {
+		w->bad_name = key;
+		w->bad_reason = "is one filter too many";
+		return MHD_NO;
+	}
+	w->a->filters[q->nfilters].field = key;
+	w->a->filters[q->nfilters].value = value;
+	q->nfilters++;
+	return MHD_YES;
+}
+
+bool http_list_params(struct http_req *rq, struct http_list_args *a)
+{
+	struct list_walk w = {.rq = rq, .a = a};
+
+	memset(a, 0, sizeof *a);
+	a->q.filters = a->filters;
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, list_arg, &w);
+	if (w.bad_name) {
+		http_problem(rq, E_BAD_REQUEST, w.bad_name, "%s", w.bad_reason);
+		return false;
+	}
+	return true;
+}

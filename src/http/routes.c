@@ -1,0 +1,110 @@
+/*
+ * routes.c - the route table: every URL nsatu answers, in one place.
+ *
+ * A pattern segment "{name}" captures one path segment into rq->args.
+ * Matching distinguishes "no such path" (404) from "path exists, method
+ * does not" (405 with Allow), and answers OPTIONS from the same table.
+ * HEAD is served wherever GET is.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define RECORD_ROUTES(path, spec)                                            \
+	{"GET", "/api/v1/" path, h_rec_list, &spec, 0},                      \
+	{"POST", "/api/v1/" path, h_rec_create, &spec, 0},                   \
+	{"GET", "/api/v1/" path "/{id}", h_rec_get, &spec, 0},               \
+	{"PATCH", "/api/v1/" path "/{id}", h_rec_update, &spec, 0},          \
+	{"DELETE", "/api/v1/" path "/{id}", h_rec_delete, &spec, 0}
+
+static const struct route routes[] = {
+	{"GET", "/healthz", h_healthz, NULL, R_PUBLIC},
+	{"GET", "/metrics", h_metrics, NULL, R_PUBLIC},
+	{"POST", "/api/v1/sessions", h_session_create, NULL, R_PUBLIC},
+	{"GET", "/api/v1/sessions/current", h_session_get, NULL, 0},
+	{"DELETE", "/api/v1/sessions/current", h_session_delete, NULL, 0},
+	RECORD_ROUTES("nations", ESPEC_NATIONS),
+	RECORD_ROUTES("sites", ESPEC_SITES),
+	RECORD_ROUTES("coalitions", ESPEC_COALITIONS),
+	RECORD_ROUTES("substitution_groups", ESPEC_SUBST_GROUPS),
+	RECORD_ROUTES("items", ESPEC_ITEMS),
+	RECORD_ROUTES("users", ESPEC_USERS),
+	{"GET", "/api/v1/audit", h_audit_list, NULL, 0},
+	{"GET", "/api/v1/audit/verify", h_audit_verify, NULL, 0},
+};
+
+#define NROUTES (sizeof routes / sizeof *routes)
+
+size_t http_route_count(void) { return NROUTES; }
+
+struct http_route_info http_route_at(size_t i)
+{
+	return (struct http_route_info){routes[i].method, routes[i].pattern,
+					routes[i].flags & R_PUBLIC};
+}
+
+size_t http_route_index(const struct route *r)
+{
+	return r ? (size_t)(r - routes) : NROUTES;
+}
+
+/* Match @path against @pattern, capturing {params} into @args. */
+static bool path_matches(const char *pattern, const char *path,
+			 char args[HTTP_MAX_ARGS][128])
+{
+	int nargs = 0;
+
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *pend = strchr(pattern, '}');
+			size_t n = strcspn(path, "/");
+
+			if (!pend || n == 0 || n >= 128 || nargs == HTTP_MAX_ARGS)
+				return false;
+			memcpy(args[nargs], path, n);
+			args[nargs++][n] = '\0';
+			pattern = pend + 1;
+			path += n;
+		} else if (*pattern++ != *path++) {
+			return false;
+		}
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+const struct route *http_route_match(struct http_req *rq, const char *method,
+				     const char *path, bool *path_known,
+				     char *allow, size_t allow_len)
+{
+	const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	char args[HTTP_MAX_ARGS][128];
+	size_t used = 0;
+
+	*path_known = false;
+	if (allow_len)
+		allow[0] = '\0';
+	for (size_t i = 0; i < NROUTES; i++) {
+		if (!path_matches(routes[i].pattern, path, args))
+			continue;
+		if (strcmp(routes[i].method, want) == 0) {
+			memcpy(rq->args, args, sizeof args);
+			return &routes[i];
+		}
+		*path_known = true;
+		int w = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "",
+				 routes[i].method);
+		if (w > 0 && (size_t)w < allow_len - used)
+			used += (size_t)w;
+		if (strcmp(routes[i].method, "GET") == 0) {
+			w = snprintf(allow + used, allow_len - used, ", HEAD");
+			if (w > 0 && (size_t)w < allow_len - used)
+				used += (size_t)w;
+		}
+	}
+	if (*path_known) {
+		int w = snprintf(allow + used, allow_len - used, ", OPTIONS");
+		(void)w;
+	}
+	return NULL;
+}

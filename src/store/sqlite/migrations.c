@@ -1,0 +1,127 @@
+/*
+ * migrations.c - the SQLite schema, as numbered migrations.
+ *
+ * Migration N brings the schema from version N-1 to N.  The version lives
+ * in PRAGMA user_version, which SQLite changes inside the transaction, so a
+ * failed migration leaves both the schema and the number as they were.
+ * Never edit a migration that has shipped; add the next one.  Tables of
+ * records mirror the field specs in src/core/entity.c column for column.
+ */
+#include "sq.h"
+
+#include "log/log.h"
+
+#include <stdio.h>
+
+static const char *const migrations[] = {
+	NULL, /* version 0: empty database */
+
+	/* 1: reference data, users, sessions, audit, idempotency, throttling. */
+	"CREATE TABLE nations ("
+	"  iso3 TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,"
+	"  nato_since INTEGER, gdp_usd_bn REAL, gdp_year INTEGER,"
+	"  participates INTEGER NOT NULL, version INTEGER NOT NULL);"
+	"CREATE TABLE sites ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  nation TEXT NOT NULL REFERENCES nations(iso3),"
+	"  lat REAL NOT NULL, lon REAL NOT NULL, throughput_t_day REAL,"
+	"  training_seats INTEGER, repair_bays INTEGER, notes TEXT,"
+	"  version INTEGER NOT NULL);"
+	"CREATE INDEX sites_nation ON sites(nation);"
+	"CREATE INDEX sites_kind ON sites(kind);"
+	"CREATE TABLE coalitions ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, lead_nations TEXT,"
+	"  version INTEGER NOT NULL);"
+	"CREATE TABLE substitution_groups ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE TABLE items ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, nsn TEXT UNIQUE,"
+	"  category TEXT NOT NULL, coalition TEXT REFERENCES coalitions(code),"
+	"  unit_of_issue TEXT NOT NULL, serialized INTEGER NOT NULL,"
+	"  sensitive INTEGER NOT NULL, unit_value_eur INTEGER NOT NULL,"
+	"  mass_kg REAL,"
+	"  substitution_group TEXT REFERENCES substitution_groups(code),"
+	"  version INTEGER NOT NULL);"
+	"CREATE INDEX items_category ON items(category);"
+	"CREATE INDEX items_coalition ON items(coalition);"
+	"CREATE INDEX items_group ON items(substitution_group);"
+	"CREATE TABLE users ("
+	"  username TEXT PRIMARY KEY, display_name TEXT, role TEXT NOT NULL,"
+	"  nation TEXT REFERENCES nations(iso3), site TEXT REFERENCES sites(code),"
+	"  disabled INTEGER NOT NULL, password_hash TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE INDEX users_nation ON users(nation);"
+	"CREATE INDEX users_site ON users(site);"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+	"  revoked_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX sessions_user ON sessions(username);"
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+	"  before TEXT, after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE TABLE audit_head ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE TABLE idempotency ("
+	"  username TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL,"
+	"  path TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL,"
+	"  response TEXT, created_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (username, key));"
+	"CREATE TABLE login_failures ("
+	"  username TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+	"  last_ms INTEGER NOT NULL, locked_until_ms INTEGER NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations) - 1)
+
+int sq_migrate(struct store *s, int *applied, int *version)
+{
+	struct store_tx *tx;
+	struct sq_conn *c;
+	sqlite3_stmt *st;
+	char *msg = NULL;
+	int rc, current = 0;
+
+	*applied = 0;
+	rc = s->ops->begin(s, STORE_WRITE, &tx);
+	if (rc != ST_OK)
+		return rc;
+	c = sq_conn_of(tx);
+	/* Not cached: a schema change would invalidate it anyway. */
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		rc = sq_status(c, sqlite3_errcode(c->db), "user_version");
+		goto fail;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		current = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (current > NMIGRATIONS) {
+		log_msg(LOG_ERROR, "database is newer than this program",
+			"schema version %d, this build knows up to %d", current,
+			NMIGRATIONS);
+		rc = ST_INVALID;
+		goto fail;
+	}
+	for (int v = current + 1; v <= NMIGRATIONS; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v);
+		if (sqlite3_exec(c->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(c->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+			log_msg(LOG_ERROR, "migration failed", "version %d: %s", v,
+				msg ? msg : "?");
+			sqlite3_free(msg);
+			rc = ST_INTERNAL;
+			goto fail;
+		}
+		(*applied)++;
+	}
+	*version = NMIGRATIONS;
+	return s->ops->commit(tx);
+fail:
+	s->ops->rollback(tx);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * store.c - backend selection and the one transaction runner.
+ */
+#include "store.h"
+
+#include "log/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+extern const struct store_ops store_sqlite_ops;
+
+static const struct backend {
+	const char *prefix;   /* URL prefix that selects the backend */
+	const struct store_ops *ops;
+	size_t strip;         /* bytes of prefix to drop before open() */
+} backends[] = {
+	{"sqlite:", &store_sqlite_ops, 7},
+};
+
+int store_open(const char *url, unsigned max_conns, struct store **out,
+	       char *errbuf, size_t errlen)
+{
+	*out = NULL;
+	if (!url || !*url) {
+		snprintf(errbuf, errlen, "no database given");
+		return ST_INVALID;
+	}
+	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++) {
+		if (strncmp(url, backends[i].prefix, strlen(backends[i].prefix)) == 0)
+			return backends[i].ops->open(url + backends[i].strip,
+						     max_conns, out, errbuf, errlen);
+	}
+	if (strstr(url, "://")) {
+		snprintf(errbuf, errlen, "unsupported database URL scheme in '%s'", url);
+		return ST_INVALID;
+	}
+	/* A plain path is an SQLite file. */
+	return store_sqlite_ops.open(url, max_conns, out, errbuf, errlen);
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+int store_migrate(struct store *s, int *applied, int *version)
+{
+	return s->ops->migrate(s, applied, version);
+}
+
+void store_stats(struct store *s, struct store_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	s->ops->stats(s, out);
+}
+
+static void backoff(int attempt)
+{
+	/* 1, 2, 4 ... ms with jitter, so that colliding writers spread out. */
+	long ms = (1L << (attempt < 6 ? attempt : 6)) + rand() % 3;
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+int store_run(struct store *s, enum store_mode mode, store_work_fn fn, void *arg)
+{
+	int rc = ST_RETRY;
+
+	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
+		struct store_tx *tx = NULL;
+
+		if (attempt > 0)
+			backoff(attempt);
+		rc = s->ops->begin(s, mode, &tx);
+		if (rc == ST_RETRY)
+			continue;
+		if (rc != ST_OK)
+			return rc;
+		rc = fn(tx, arg);
+		if (rc == ST_OK) {
+			rc = s->ops->commit(tx);
+			if (rc == ST_OK)
+				return ST_OK;
+		} else {
+			s->ops->rollback(tx);
+		}
+		if (rc != ST_RETRY)
+			return rc;
+	}
+	log_msg(LOG_WARN, "transaction gave up", "still busy after %d attempts",
+		STORE_MAX_ATTEMPTS);
+	return rc;
+}
+
+void store_audit_rec_clear(struct audit_rec *r)
+{
+	free(r->before);
+	free(r->after);
+	r->before = r->after = NULL;
+}

@@ -1,0 +1,527 @@
+/*
+ * records.c - list, read, create, change and delete records of the
+ * reference data and of users, with permission, scope, references, and
+ * the audit record in the same transaction.
+ *
+ * Scope: a nation- or site-bound role sees only records whose scope field
+ * holds its nation or site; a record outside that answers "not found", so
+ * its existence does not leak.  Entities with no scope field (reference
+ * data) are visible to every role that may read them.
+ */
+#include "internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILTERS 8
+
+/* ---- Scope. ---------------------------------------------------------------- */
+
+/* The field that bounds @p's view of @e, or NULL when none applies.
+ * *@deny is set when the role is bound but the entity has no field for it. */
+static const char *scope_field(const struct principal *p, const struct espec *e,
+			       const char **value, bool *deny)
+{
+	*deny = false;
+	*value = NULL;
+	if (role_scope(p->role) == SCOPE_ALL || (!e->scope_nation && !e->scope_site))
+		return NULL;
+	if (role_scope(p->role) == SCOPE_NATION && e->scope_nation) {
+		*value = p->nation;
+		return e->scope_nation;
+	}
+	if (role_scope(p->role) == SCOPE_SITE && e->scope_site) {
+		*value = p->site;
+		return e->scope_site;
+	}
+	*deny = true;
+	return NULL;
+}
+
+static bool in_scope(const struct principal *p, const struct espec *e, const json_t *rec)
+{
+	const char *value, *field;
+	bool deny;
+
+	field = scope_field(p, e, &value, &deny);
+	if (deny)
+		return false;
+	if (!field)
+		return true;
+	const char *have = json_string_value(json_object_get(rec, field));
+	return have && *value && strcmp(have, value) == 0;
+}
+
+/* ---- Listing. -------------------------------------------------------------- */
+
+struct list_ctx {
+	const struct espec *e;
+	struct store_query q;
+	json_t *rows;
+};
+
+static int list_work(struct store_tx *tx, void *arg)
+{
+	struct list_ctx *c = arg;
+
+	json_decref(c->rows);
+	c->rows = NULL;
+	return store_rec_list(tx, c->e, &c->q, &c->rows);
+}
+
+int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec *e,
+		 const struct svc_list *q, json_t **page, struct verr *err)
+{
+	struct store_filter filters[MAX_FILTERS + 1];
+	json_t *owned[MAX_FILTERS + 1] = {0};
+	struct list_ctx c = {.e = e};
+	char after[128], next[256];
+	size_t nf = 0, limit = q->limit ? q->limit : SVC_DEFAULT_LIMIT;
+	const char *sfield, *svalue;
+	bool deny;
+	int rc = ST_OK;
+
+	*page = NULL;
+	if (!perm_allows(p->role, e->name, ACT_READ))
+		return ST_FORBIDDEN;
+	if (limit > SVC_MAX_LIMIT)
+		return verr_set(err, "limit", "must be between 1 and %d", SVC_MAX_LIMIT);
+	if (q->nfilters > MAX_FILTERS)
+		return verr_set(err, q->filters[MAX_FILTERS].field,
+				"too many filters (at most %d)", MAX_FILTERS);
+	for (size_t i = 0; i < q->nfilters; i++) {
+		const struct fspec *f = espec_field(e, q->filters[i].field);
+
+		if (!f || !(f->flags & FS_FILTER)) {
+			rc = verr_set(err, q->filters[i].field,
+				      "is not a filter of %s", e->name);
+			goto done;
+		}
+		if ((rc = fspec_parse_text(f, q->filters[i].value, &owned[nf], err)) != ST_OK)
+			goto done;
+		filters[nf].field = f;
+		filters[nf].value = owned[nf];
+		nf++;
+	}
+	sfield = scope_field(p, e, &svalue, &deny);
+	if (deny || (sfield && !*svalue)) {
+		*page = json_pack("{s:[], s:n}", "items", "next_cursor");
+		rc = *page ? ST_OK : ST_INTERNAL;
+		goto done;
+	}
+	if (sfield) {
+		filters[nf].field = espec_field(e, sfield);
+		filters[nf].value = owned[nf] = json_string(svalue);
+		nf++;
+	}
+	if (q->cursor && svc_cursor_decode(q->cursor, after, sizeof after) != ST_OK) {
+		rc = verr_set(err, "cursor", "is not a cursor from this list");
+		goto done;
+	}
+	c.q = (struct store_query){filters, nf, q->cursor ? after : NULL, limit + 1};
+	if ((rc = store_run(svc->store, STORE_READ, list_work, &c)) != ST_OK)
+		goto done;
+
+	json_t *items = json_array(), *next_json = json_null();
+	size_t i;
+	json_t *row;
+	json_array_foreach(c.rows, i, row) {
+		if (i == limit) {
+			const char *key = json_string_value(json_object_get(
+				json_array_get(c.rows, limit - 1), e->key));
+			if (key && svc_cursor_encode(key, next, sizeof next) == ST_OK)
+				next_json = json_string(next);
+			break;
+		}
+		json_array_append_new(items, espec_public(e, row));
+	}
+	*page = json_pack("{s:o, s:o}", "items", items, "next_cursor", next_json);
+	rc = *page ? ST_OK : ST_INTERNAL;
+done:
+	for (size_t k = 0; k <= MAX_FILTERS; k++)
+		json_decref(owned[k]);
+	json_decref(c.rows);
+	return rc;
+}
+
+/* ---- Reading. -------------------------------------------------------------- */
+
+struct get_ctx {
+	const struct espec *e;
+	const char *key;
+	json_t *rec;
+};
+
+static int get_work(struct store_tx *tx, void *arg)
+{
+	struct get_ctx *c = arg;
+
+	json_decref(c->rec);
+	c->rec = NULL;
+	return store_rec_get(tx, c->e, c->key, &c->rec);
+}
+
+int svc_rec_get(struct svc *svc, const struct principal *p, const struct espec *e,
+		const char *key, json_t **out)
+{
+	struct get_ctx c = {.e = e, .key = key};
+	int rc;
+
+	*out = NULL;
+	if (!perm_allows(p->role, e->name, ACT_READ))
+		return ST_FORBIDDEN;
+	rc = store_run(svc->store, STORE_READ, get_work, &c);
+	if (rc == ST_OK && !in_scope(p, e, c.rec))
+		rc = ST_NOT_FOUND;
+	if (rc == ST_OK)
+		*out = espec_public(e, c.rec);
+	json_decref(c.rec);
+	return rc == ST_OK && !*out ? ST_INTERNAL : rc;
+}
+
+/* ---- Rules checked inside the writing transaction. ------------------------ */
+
+/* Every field that names another record must name one that exists. */
+static int check_refs(struct store_tx *tx, const struct espec *e, const json_t *rec,
+		      struct verr *err)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fspec *f = &e->fields[i];
+		const char *key = json_string_value(json_object_get(rec, f->name));
+		const struct espec *target;
+		json_t *found = NULL;
+		int rc;
+
+		if (!f->ref || !key || !(target = espec_find(f->ref)))
+			continue;
+		rc = store_rec_get(tx, target, key, &found);
+		json_decref(found);
+		if (rc == ST_NOT_FOUND)
+			return verr_set(err, f->name, "no %s record '%s'", f->ref, key);
+		if (rc != ST_OK)
+			return rc;
+	}
+	return ST_OK;
+}
+
+static const char *site_kind(struct store_tx *tx, const char *code, json_t **hold)
+{
+	if (store_rec_get(tx, &ESPEC_SITES, code, hold) != ST_OK)
+		return NULL;
+	return json_string_value(json_object_get(*hold, "kind"));
+}
+
+/* A user's role must match the scope it is bound to. */
+static int check_user(struct store_tx *tx, const json_t *user, struct verr *err)
+{
+	enum role role = role_parse(json_string_value(json_object_get(user, "role")));
+	const char *nation = json_string_value(json_object_get(user, "nation"));
+	const char *site = json_string_value(json_object_get(user, "site"));
+	json_t *hold = NULL;
+	int rc = ST_OK;
+
+	switch (role_scope(role)) {
+	case SCOPE_ALL:
+		if (nation)
+			return verr_set(err, "nation", "only donor_liaison and recipient_officer users act for a nation");
+		if (site)
+			return verr_set(err, "site", "only node_operator and facility_operator users work at a site");
+		return ST_OK;
+	case SCOPE_NATION: {
+		if (!nation)
+			return verr_set(err, "nation", "is required for a %s", role_name(role));
+		if (site)
+			return verr_set(err, "site", "must be null for a %s", role_name(role));
+		if (store_rec_get(tx, &ESPEC_NATIONS, nation, &hold) != ST_OK)
+			return ST_OK; /* check_refs reports the missing nation */
+		const char *status = json_string_value(json_object_get(hold, "status"));
+		bool recipient = status && strcmp(status, "recipient") == 0;
+		if (role == ROLE_RECIPIENT_OFFICER && !recipient)
+			rc = verr_set(err, "nation", "must be a recipient nation for a recipient_officer");
+		else if (role == ROLE_DONOR_LIAISON && recipient)
+			rc = verr_set(err, "nation", "must be a donor nation for a donor_liaison");
+		break;
+	}
+	case SCOPE_SITE: {
+		if (!site)
+			return verr_set(err, "site", "is required for a %s", role_name(role));
+		if (nation)
+			return verr_set(err, "nation", "must be null for a %s", role_name(role));
+		const char *kind = site_kind(tx, site, &hold);
+		if (!kind)
+			break;
+		if (role == ROLE_NODE_OPERATOR && strcmp(kind, "logistics_node") != 0)
+			rc = verr_set(err, "site", "must be a logistics_node for a node_operator");
+		else if (role == ROLE_FACILITY_OPERATOR &&
+			 strcmp(kind, "training_facility") != 0 &&
+			 strcmp(kind, "repair_facility") != 0)
+			rc = verr_set(err, "site", "must be a training or repair facility for a facility_operator");
+		break;
+	}
+	}
+	json_decref(hold);
+	return rc;
+}
+
+static int check_record(struct store_tx *tx, const struct principal *p,
+			const struct espec *e, const json_t *rec, struct verr *err)
+{
+	int rc = check_refs(tx, e, rec, err);
+
+	if (rc == ST_OK && e == &ESPEC_USERS)
+		rc = check_user(tx, rec, err);
+	if (rc == ST_OK && !in_scope(p, e, rec)) {
+		const char *v, *field;
+		bool deny;
+		field = scope_field(p, e, &v, &deny);
+		rc = verr_set(err, field ? field : e->key, "is outside your scope");
+	}
+	return rc;
+}
+
+/* Take a "password" member out of a users body and hash it into the record. */
+static int take_password(struct svc *svc, const struct espec *e, json_t *body,
+			 bool required, char hash[160], struct verr *err)
+{
+	json_t *pw;
+	int rc;
+
+	hash[0] = '\0';
+	if (e != &ESPEC_USERS || !json_is_object(body))
+		return ST_OK;
+	pw = json_object_get(body, "password");
+	if (!pw)
+		return required ? verr_set(err, "password", "is required") : ST_OK;
+	if (!json_is_string(pw))
+		return verr_set(err, "password", "must be a string");
+	rc = svc_password_hash(svc, json_string_value(pw), hash, err);
+	json_object_del(body, "password");
+	return rc;
+}
+
+/* ---- Creating. ------------------------------------------------------------- */
+
+struct write_ctx {
+	const struct principal *p;
+	const struct espec *e;
+	const char *key;
+	json_t *rec;          /* create: the record; update: the patch */
+	int64_t if_match;
+	struct verr *err;
+	json_t *out;          /* public form of the result */
+};
+
+static int create_work(struct store_tx *tx, void *arg)
+{
+	struct write_ctx *c = arg;
+	const char *key = json_string_value(json_object_get(c->rec, c->e->key));
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	if ((rc = check_record(tx, c->p, c->e, c->rec, c->err)) != ST_OK)
+		return rc;
+	json_object_set_new(c->rec, "version", json_integer(1));
+	rc = store_rec_insert(tx, c->e, c->rec);
+	if (rc == ST_CONFLICT) {
+		json_t *cur = NULL;
+		if (store_rec_get(tx, c->e, key, &cur) == ST_OK)
+			rc = verr_set(c->err, c->e->key, "'%s' already exists", key);
+		else if (c->e == &ESPEC_ITEMS)
+			rc = verr_set(c->err, "nsn", "is already used by another item");
+		json_decref(cur);
+		/* A taken key is a conflict, not bad input. */
+		return rc == ST_INVALID && strcmp(c->err->field, c->e->key) == 0 ? ST_CONFLICT : rc;
+	}
+	if (rc != ST_OK)
+		return rc;
+	if (!(c->out = espec_public(c->e, c->rec)))
+		return ST_INTERNAL;
+	return svc_audit_write(tx, c->p, "create", c->e->name, key, NULL, c->out);
+}
+
+int svc_rec_create(struct svc *svc, const struct principal *p, const struct espec *e,
+		   json_t *body, json_t **out, struct verr *err)
+{
+	struct write_ctx c = {.p = p, .e = e, .rec = body, .err = err};
+	char hash[160];
+	int rc;
+
+	*out = NULL;
+	if (!perm_allows(p->role, e->name, ACT_CREATE))
+		return ST_FORBIDDEN;
+	if ((rc = take_password(svc, e, body, true, hash, err)) != ST_OK)
+		return rc;
+	if ((rc = espec_validate(e, body, VM_CREATE, err)) != ST_OK)
+		return rc;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fspec *f = &e->fields[i];
+		if (f->type == FT_TIME && (f->flags & FS_READONLY)) {
+			char now[32];
+			time_format(svc_now_ms(), now);
+			json_object_set_new(body, f->name, json_string(now));
+		}
+	}
+	if (*hash)
+		json_object_set_new(body, "password_hash", json_string(hash));
+	sodium_memzero(hash, sizeof hash);
+	rc = store_run(svc->store, STORE_WRITE, create_work, &c);
+	if (rc == ST_OK)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
+
+/* ---- Changing. ------------------------------------------------------------- */
+
+/* Read the current record for a change: in scope, at the expected version. */
+static int load_current(struct store_tx *tx, struct write_ctx *c, json_t **cur)
+{
+	int rc = store_rec_get(tx, c->e, c->key, cur);
+
+	if (rc != ST_OK)
+		return rc;
+	if (!in_scope(c->p, c->e, *cur))
+		return ST_NOT_FOUND;
+	if (c->if_match >= 0 &&
+	    json_integer_value(json_object_get(*cur, "version")) != c->if_match)
+		return ST_PRECONDITION;
+	return ST_OK;
+}
+
+/* An admin must not lock themself out of the account they are using. */
+static int check_self(const struct write_ctx *c, const json_t *after, struct verr *err)
+{
+	if (c->e != &ESPEC_USERS || strcmp(c->key, c->p->username) != 0)
+		return ST_OK;
+	if (json_is_true(json_object_get(after, "disabled")))
+		return verr_set(err, "disabled", "you cannot disable your own account");
+	if (c->p->role == ROLE_ADMIN &&
+	    role_parse(json_string_value(json_object_get(after, "role"))) != ROLE_ADMIN)
+		return verr_set(err, "role", "you cannot remove your own admin role");
+	return ST_OK;
+}
+
+static int update_work(struct store_tx *tx, void *arg)
+{
+	struct write_ctx *c = arg;
+	json_t *cur = NULL, *next = NULL, *before = NULL;
+	int64_t version;
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	if ((rc = load_current(tx, c, &cur)) != ST_OK)
+		goto done;
+	version = json_integer_value(json_object_get(cur, "version"));
+	if (!(next = json_deep_copy(cur)) || json_object_update(next, c->rec) != 0) {
+		rc = ST_INTERNAL;
+		goto done;
+	}
+	if ((rc = check_record(tx, c->p, c->e, next, c->err)) != ST_OK)
+		goto done;
+	if ((rc = check_self(c, next, c->err)) != ST_OK)
+		goto done;
+	json_object_set_new(next, "version", json_integer(version + 1));
+	if ((rc = store_rec_update(tx, c->e, c->key, next, version)) != ST_OK)
+		goto done;
+	if (c->e == &ESPEC_USERS && json_is_true(json_object_get(next, "disabled")) &&
+	    (rc = store_token_revoke_user(tx, c->key, svc_now_ms())) != ST_OK)
+		goto done;
+	before = espec_public(c->e, cur);
+	c->out = espec_public(c->e, next);
+	if (!before || !c->out) {
+		rc = ST_INTERNAL;
+		goto done;
+	}
+	rc = svc_audit_write(tx, c->p, "update", c->e->name, c->key, before, c->out);
+done:
+	json_decref(cur);
+	json_decref(next);
+	json_decref(before);
+	return rc;
+}
+
+int svc_rec_update(struct svc *svc, const struct principal *p, const struct espec *e,
+		   const char *key, json_t *patch, int64_t if_match, json_t **out,
+		   struct verr *err)
+{
+	struct write_ctx c = {.p = p, .e = e, .key = key, .rec = patch,
+			      .if_match = if_match, .err = err};
+	char hash[160];
+	int rc;
+
+	*out = NULL;
+	if (!perm_allows(p->role, e->name, ACT_UPDATE))
+		return ST_FORBIDDEN;
+	if ((rc = take_password(svc, e, patch, false, hash, err)) != ST_OK)
+		return rc;
+	if ((rc = espec_validate(e, patch, VM_PATCH, err)) != ST_OK)
+		return rc;
+	if (*hash)
+		json_object_set_new(patch, "password_hash", json_string(hash));
+	sodium_memzero(hash, sizeof hash);
+	rc = store_run(svc->store, STORE_WRITE, update_work, &c);
+	if (rc == ST_OK)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
+
+int svc_user_passwd(struct svc *svc, const struct principal *p, const char *username,
+		    const char *password, struct verr *err)
+{
+	json_t *patch = json_pack("{s:s}", "password", password), *out = NULL;
+	int rc;
+
+	if (!patch)
+		return verr_set(err, "password", "must be valid UTF-8 text");
+	rc = svc_rec_update(svc, p, &ESPEC_USERS, username, patch, -1, &out, err);
+	json_decref(patch);
+	json_decref(out);
+	return rc;
+}
+
+/* ---- Deleting. ------------------------------------------------------------- */
+
+static int delete_work(struct store_tx *tx, void *arg)
+{
+	struct write_ctx *c = arg;
+	json_t *cur = NULL, *before = NULL;
+	int rc;
+
+	if ((rc = load_current(tx, c, &cur)) != ST_OK)
+		goto done;
+	if (c->e == &ESPEC_USERS && strcmp(c->key, c->p->username) == 0) {
+		rc = verr_set(c->err, "username", "you cannot delete your own account");
+		goto done;
+	}
+	rc = store_rec_delete(tx, c->e, c->key,
+			      json_integer_value(json_object_get(cur, "version")));
+	if (rc != ST_OK)
+		goto done;
+	if (!(before = espec_public(c->e, cur))) {
+		rc = ST_INTERNAL;
+		goto done;
+	}
+	rc = svc_audit_write(tx, c->p, "delete", c->e->name, c->key, before, NULL);
+done:
+	json_decref(cur);
+	json_decref(before);
+	return rc;
+}
+
+int svc_rec_delete(struct svc *svc, const struct principal *p, const struct espec *e,
+		   const char *key, int64_t if_match, struct verr *err)
+{
+	struct write_ctx c = {.p = p, .e = e, .key = key, .if_match = if_match,
+			      .err = err};
+
+	if (!perm_allows(p->role, e->name, ACT_DELETE))
+		return ST_FORBIDDEN;
+	return store_run(svc->store, STORE_WRITE, delete_work, &c);
+}
