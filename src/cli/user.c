@@ -12,7 +12,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nsatu user add NAME --role ROLE [--nation ISO3] [--site CODE]\n"
-		"                      [--name DISPLAY] [--password-stdin]\n"
+		"                      [--name DISPLAY] [--expires YYYY-MM-DD] [--password-stdin]\n"
 		"       nsatu user list [--role ROLE] [--json]\n"
 		"       nsatu user disable NAME [--yes]\n"
 		"       nsatu user enable NAME\n"
@@ -25,7 +25,7 @@ static void usage(FILE *f)
 }
 
 struct args {
-	const char *db, *role, *nation, *site, *name;
+	const char *db, *role, *nation, *site, *name, *expires;
 	bool pw_stdin, json, yes;
 };
 
@@ -37,6 +37,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"nation", required_argument, NULL, 'n'},
 		{"site", required_argument, NULL, 's'},
 		{"name", required_argument, NULL, 'N'},
+		{"expires", required_argument, NULL, 'e'},
 		{"password-stdin", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"yes", no_argument, NULL, 'y'},
@@ -53,6 +54,7 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'n': a->nation = optarg; break;
 		case 's': a->site = optarg; break;
 		case 'N': a->name = optarg; break;
+		case 'e': a->expires = optarg; break;
 		case 'p': a->pw_stdin = true; break;
 		case 'j': a->json = true; break;
 		case 'y': a->yes = true; break;
@@ -77,9 +79,9 @@ static int user_add(struct svc *svc, const struct principal *sys, const char *na
 	}
 	if (!cli_read_password(a->pw_stdin, password, sizeof password))
 		return EXIT_FAIL;
-	u = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "username", name, "password",
-		      password, "role", a->role, "nation", a->nation, "site", a->site,
-		      "display_name", a->name);
+	u = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "username", name,
+		      "password", password, "role", a->role, "nation", a->nation, "site",
+		      a->site, "display_name", a->name, "expires_on", a->expires);
 	sodium_memzero(password, sizeof password);
 	if (!u) {
 		fprintf(stderr, "nsatu user add: arguments must be valid UTF-8\n");

@@ -164,6 +164,8 @@ static const struct fspec user_fields[] = {
 	 "Site a node_operator or facility_operator works at."},
 	{"disabled", FT_BOOL, FS_FILTER, 0, 0, NULL, NULL, NULL,
 	 "A disabled user cannot log in; their sessions end."},
+	{"expires_on", FT_DATE, FS_NULLABLE, 10, 10, NULL, NULL, NULL,
+	 "Last day the account may be used (end of a posting); null: no end."},
 	{"password_hash", FT_STRING, FS_PRIVATE, 0, 256, NULL, NULL, NULL,
 	 "argon2id hash; never shown."},
 	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When created."},

@@ -26,6 +26,21 @@ const char *status_name(enum status st)
 	return "unknown";
 }
 
+/* Cut a string that truncation may have left ending inside a UTF-8
+ * sequence back to the last whole character. */
+static void utf8_trim(char *s)
+{
+	size_t n = strlen(s), start = n;
+
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)s[start - 1] >= 0xC0) {
+		start--;
+		if (!utf8_valid(s + start, n - start))
+			s[start] = '\0';
+	}
+}
+
 int verr_set(struct verr *err, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -36,5 +51,7 @@ int verr_set(struct verr *err, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->reason, sizeof err->reason, fmt, ap);
 	va_end(ap);
+	utf8_trim(err->field);
+	utf8_trim(err->reason);
 	return ST_INVALID;
 }

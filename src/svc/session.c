@@ -78,6 +78,18 @@ static int login_write_work(struct store_tx *tx, void *arg)
 	return store_login_put(tx, &c->lr);
 }
 
+/* A disabled account, or one past its last day, may not be used. */
+static bool account_usable(const json_t *user, int64_t now_ms)
+{
+	const char *until = json_string_value(json_object_get(user, "expires_on"));
+	char today[32];
+
+	if (json_is_true(json_object_get(user, "disabled")))
+		return false;
+	time_format(now_ms, today);
+	return !until || strncmp(today, until, 10) <= 0;
+}
+
 static void fill_principal(struct principal *p, const json_t *user)
 {
 	const char *s;
@@ -117,7 +129,7 @@ int svc_login(struct svc *svc, const char *username, const char *password,
 	hash = rd.user ? json_string_value(json_object_get(rd.user, "password_hash")) : NULL;
 	wr.ok = crypto_pwhash_str_verify(hash ? hash : svc->dummy_hash, password,
 					 strlen(password)) == 0 &&
-		hash && !json_is_true(json_object_get(rd.user, "disabled"));
+		hash && account_usable(rd.user, now);
 	if (wr.ok) {
 		unsigned char raw[32];
 		char b64[48];
@@ -174,7 +186,7 @@ static int auth_work(struct store_tx *tx, void *arg)
 		return ST_UNAUTHORIZED;
 	if (rc != ST_OK)
 		return rc;
-	if (json_is_true(json_object_get(user, "disabled"))) {
+	if (!account_usable(user, c->now)) {
 		json_decref(user);
 		return ST_UNAUTHORIZED;
 	}

@@ -48,7 +48,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE users ("
 	"  username TEXT PRIMARY KEY, display_name TEXT, role TEXT NOT NULL,"
 	"  nation TEXT REFERENCES nations(iso3), site TEXT REFERENCES sites(code),"
-	"  disabled INTEGER NOT NULL, password_hash TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL, expires_on TEXT, password_hash TEXT NOT NULL,"
 	"  created_at TEXT NOT NULL, version INTEGER NOT NULL);"
 	"CREATE INDEX users_nation ON users(nation);"
 	"CREATE INDEX users_site ON users(site);"

@@ -1,0 +1,13 @@
+/* suites.h - the unit test suites, one per file of tests/unit. */
+#ifndef NSATU_TEST_SUITES_H
+#define NSATU_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *suite_core(void);      /* test_core.c: field specs, formats, roles */
+Suite *suite_store(void);     /* test_store.c: store conformance (NSATU_TEST_DB) */
+Suite *suite_svc(void);       /* test_svc.c: use cases, scope, audit chain */
+Suite *suite_decode(void);    /* test_decode.c: JSON body decoding */
+Suite *suite_openapi(void);   /* test_openapi.c: docs/openapi.yaml covers every route */
+
+#endif

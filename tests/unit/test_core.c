@@ -1,0 +1,240 @@
+/* test_core.c - field specs, format rules, roles and permissions. */
+#include "suites.h"
+
+#include "core/core.h"
+
+#include <string.h>
+
+START_TEST(nsn_format)
+{
+	ck_assert_ptr_null(check_nsn("1005-01-123-4567"));
+	ck_assert_ptr_nonnull(check_nsn("1005-01-123-456"));
+	ck_assert_ptr_nonnull(check_nsn("1005-01-123-45678"));
+	ck_assert_ptr_nonnull(check_nsn("1005011234567XXX"));
+	ck_assert_ptr_nonnull(check_nsn("10A5-01-123-4567"));
+	ck_assert_ptr_nonnull(check_nsn("1005-01-123_4567"));
+	ck_assert_ptr_nonnull(check_nsn(""));
+}
+END_TEST
+
+START_TEST(codes_and_names)
+{
+	ck_assert_ptr_null(check_iso3("DEU"));
+	ck_assert_ptr_nonnull(check_iso3("deu"));
+	ck_assert_ptr_nonnull(check_iso3("DE"));
+	ck_assert_ptr_nonnull(check_iso3("DEUT"));
+	ck_assert_ptr_null(check_code("LN-RZE"));
+	ck_assert_ptr_null(check_code("AMMO_155"));
+	ck_assert_ptr_nonnull(check_code("-X"));
+	ck_assert_ptr_nonnull(check_code("ln-rze"));
+	ck_assert_ptr_nonnull(check_code("A B"));
+	ck_assert_ptr_null(check_username("liaison.deu"));
+	ck_assert_ptr_nonnull(check_username("Liaison"));
+	ck_assert_ptr_nonnull(check_username("1abc"));
+	ck_assert_ptr_nonnull(check_username("a b"));
+}
+END_TEST
+
+START_TEST(dates)
+{
+	ck_assert_ptr_null(check_date("2024-02-29"));
+	ck_assert_ptr_null(check_date("2000-02-29"));
+	ck_assert_ptr_nonnull(check_date("1900-02-29"));
+	ck_assert_ptr_nonnull(check_date("2023-02-29"));
+	ck_assert_ptr_nonnull(check_date("2026-02-30"));
+	ck_assert_ptr_nonnull(check_date("2026-13-01"));
+	ck_assert_ptr_nonnull(check_date("2026-00-10"));
+	ck_assert_ptr_nonnull(check_date("2026-04-31"));
+	ck_assert_ptr_null(check_date("2026-12-31"));
+	ck_assert_ptr_nonnull(check_date("2026-1-01"));
+	ck_assert_ptr_nonnull(check_date("2026/01/01"));
+	ck_assert_ptr_nonnull(check_date("26-01-01"));
+}
+END_TEST
+
+START_TEST(utf8)
+{
+	ck_assert(utf8_valid("plain", 5));
+	ck_assert(utf8_valid("\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2", 8)); /* Київ */
+	ck_assert(utf8_valid("\xF0\x9F\x87\xBA", 4));
+	ck_assert(!utf8_valid("\xC0\x80", 2));          /* overlong NUL */
+	ck_assert(!utf8_valid("\xE0\x80\xAF", 3));      /* overlong '/' */
+	ck_assert(!utf8_valid("\xED\xA0\x80", 3));      /* surrogate */
+	ck_assert(!utf8_valid("\xF4\x90\x80\x80", 4));  /* above U+10FFFF */
+	ck_assert(!utf8_valid("\xD0", 1));              /* truncated */
+	ck_assert(!utf8_valid("\xFF", 1));
+	ck_assert(!utf8_valid("a\x80", 2));             /* stray continuation */
+}
+END_TEST
+
+START_TEST(time_formatting)
+{
+	char buf[32];
+
+	time_format(0, buf);
+	ck_assert_str_eq(buf, "1970-01-01T00:00:00.000Z");
+	time_format(951782400123LL, buf);
+	ck_assert_str_eq(buf, "2000-02-29T00:00:00.123Z");
+	time_format(1795737599999LL, buf);
+	ck_assert_str_eq(buf, "2026-11-26T23:59:59.999Z");
+}
+END_TEST
+
+static int validate(const char *text, enum vmode mode, struct verr *err)
+{
+	json_t *obj = json_loads(text, JSON_ALLOW_NUL, NULL);
+	int rc;
+
+	ck_assert_ptr_nonnull(obj);
+	rc = espec_validate(&ESPEC_SITES, obj, mode, err);
+	json_decref(obj);
+	return rc;
+}
+
+#define SITE_OK "{\"code\":\"LN-X\",\"name\":\"X\",\"kind\":\"depot\",\"nation\":\"POL\",\"lat\":50,\"lon\":20"
+
+START_TEST(validate_records)
+{
+	struct verr err;
+
+	ck_assert_int_eq(validate(SITE_OK "}", VM_CREATE, &err), ST_OK);
+	ck_assert_int_eq(validate(SITE_OK ",\"colour\":1}", VM_CREATE, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "colour");
+	ck_assert_int_eq(validate(SITE_OK ",\"version\":3}", VM_CREATE, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "version");
+	ck_assert_int_eq(validate("{\"code\":\"LN-X\",\"name\":\"X\",\"kind\":\"depot\","
+				  "\"nation\":\"POL\",\"lat\":91,\"lon\":20}", VM_CREATE, &err),
+			 ST_INVALID);
+	ck_assert_str_eq(err.field, "lat");
+	ck_assert_int_eq(validate("{\"code\":\"LN-X\",\"name\":\"X\",\"kind\":\"depot\","
+				  "\"nation\":\"POL\",\"lat\":\"50\",\"lon\":20}", VM_CREATE, &err),
+			 ST_INVALID);
+	ck_assert_str_eq(err.field, "lat");
+	ck_assert_int_eq(validate("{\"code\":\"LN-X\",\"name\":\"X\",\"kind\":\"castle\","
+				  "\"nation\":\"POL\",\"lat\":50,\"lon\":20}", VM_CREATE, &err),
+			 ST_INVALID);
+	ck_assert_str_eq(err.field, "kind");
+	ck_assert(strstr(err.reason, "logistics_node") != NULL);
+	ck_assert_int_eq(validate("{\"code\":\"LN-X\",\"kind\":\"depot\",\"nation\":\"POL\","
+				  "\"lat\":50,\"lon\":20}", VM_CREATE, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "name");
+	ck_assert(strstr(err.reason, "required") != NULL);
+	ck_assert_int_eq(validate(SITE_OK ",\"training_seats\":1.5}", VM_CREATE, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "training_seats");
+	ck_assert_int_eq(validate(SITE_OK ",\"name\":\"\"}", VM_CREATE, &err), ST_INVALID);
+	ck_assert_int_eq(validate("{\"code\":\"LN-Y\"}", VM_PATCH, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "code");
+	ck_assert_int_eq(validate("{\"name\":\"New name\"}", VM_PATCH, &err), ST_OK);
+	ck_assert_int_eq(validate("{\"name\":null}", VM_PATCH, &err), ST_INVALID);
+	ck_assert_int_eq(validate("{\"notes\":null}", VM_PATCH, &err), ST_OK);
+	ck_assert_int_eq(validate("{\"notes\":\"a\\u0000b\"}", VM_PATCH, &err), ST_INVALID);
+	ck_assert_int_eq(validate("{\"notes\":\"bell\\u0007\"}", VM_PATCH, &err), ST_INVALID);
+	ck_assert_int_eq(validate("[]", VM_PATCH, &err), ST_INVALID);
+}
+END_TEST
+
+START_TEST(defaults_fill_in)
+{
+	json_t *obj = json_pack("{s:s, s:s, s:s, s:I}", "code", "X1", "name", "Thing",
+				"category", "other", "unit_value_eur", (json_int_t)5);
+	struct verr err;
+
+	ck_assert_int_eq(espec_validate(&ESPEC_ITEMS, obj, VM_CREATE, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "unit_of_issue");
+	json_object_set_new(obj, "unit_of_issue", json_string("each"));
+	ck_assert_int_eq(espec_validate(&ESPEC_ITEMS, obj, VM_CREATE, &err), ST_OK);
+	ck_assert(json_is_false(json_object_get(obj, "serialized")));
+	ck_assert(json_is_null(json_object_get(obj, "nsn")));
+	ck_assert(json_is_null(json_object_get(obj, "substitution_group")));
+	json_object_set_new(obj, "nsn", json_string("1234"));
+	ck_assert_int_eq(espec_validate(&ESPEC_ITEMS, obj, VM_CREATE, &err), ST_INVALID);
+	ck_assert_str_eq(err.field, "nsn");
+	json_decref(obj);
+}
+END_TEST
+
+START_TEST(parse_text)
+{
+	const struct fspec *lat = espec_field(&ESPEC_SITES, "lat");
+	const struct fspec *seats = espec_field(&ESPEC_SITES, "training_seats");
+	const struct fspec *part = espec_field(&ESPEC_NATIONS, "participates");
+	struct verr err;
+	json_t *v;
+
+	ck_assert_int_eq(fspec_parse_text(lat, "50.5", &v, &err), ST_OK);
+	ck_assert(json_real_value(v) == 50.5);
+	json_decref(v);
+	ck_assert_int_eq(fspec_parse_text(lat, "95", &v, &err), ST_INVALID);
+	ck_assert_int_eq(fspec_parse_text(lat, "nan", &v, &err), ST_INVALID);
+	ck_assert_int_eq(fspec_parse_text(seats, "12x", &v, &err), ST_INVALID);
+	ck_assert_int_eq(fspec_parse_text(seats, "", &v, &err), ST_OK);
+	ck_assert(json_is_null(v));
+	ck_assert_int_eq(fspec_parse_text(part, "yes", &v, &err), ST_INVALID);
+	ck_assert_int_eq(fspec_parse_text(part, "false", &v, &err), ST_OK);
+	ck_assert(json_is_false(v));
+	ck_assert_int_eq(fspec_parse_text(espec_field(&ESPEC_SITES, "name"), "\xFF", &v, &err),
+			 ST_INVALID);
+}
+END_TEST
+
+START_TEST(permissions)
+{
+	ck_assert(perm_allows(ROLE_ADMIN, "nations", ACT_CREATE));
+	ck_assert(perm_allows(ROLE_DONOR_LIAISON, "nations", ACT_READ));
+	ck_assert(!perm_allows(ROLE_DONOR_LIAISON, "nations", ACT_CREATE));
+	ck_assert(!perm_allows(ROLE_PLANNER, "items", ACT_DELETE));
+	ck_assert(perm_allows(ROLE_AUDITOR, "audit", ACT_READ));
+	ck_assert(!perm_allows(ROLE_PLANNER, "audit", ACT_READ));
+	ck_assert(!perm_allows(ROLE_AUDITOR, "users", ACT_UPDATE));
+	ck_assert(!perm_allows(ROLE_ADMIN, "no-such-resource", ACT_READ));
+	ck_assert(!perm_allows(ROLE_NONE, "nations", ACT_READ));
+	for (int r = 0; r < ROLE__COUNT; r++)
+		ck_assert_int_eq(role_parse(role_name((enum role)r)), r);
+	ck_assert_int_eq(role_parse("root"), ROLE_NONE);
+	ck_assert_int_eq(role_scope(ROLE_DONOR_LIAISON), SCOPE_NATION);
+	ck_assert_int_eq(role_scope(ROLE_NODE_OPERATOR), SCOPE_SITE);
+	ck_assert_int_eq(role_scope(ROLE_AUDITOR), SCOPE_ALL);
+}
+END_TEST
+
+START_TEST(specs_are_consistent)
+{
+	/* Every entity has its key field, marked as key and required, a
+	 * version, and references only to entities that exist. */
+	for (const struct espec *const *e = ESPEC_ALL; *e; e++) {
+		const struct fspec *key = espec_field(*e, (*e)->key);
+		ck_assert_msg(key && (key->flags & FS_KEY) && (key->flags & FS_REQUIRED),
+			      "%s: key field", (*e)->name);
+		ck_assert_msg(espec_field(*e, "version") != NULL, "%s: version", (*e)->name);
+		for (size_t i = 0; i < (*e)->nfields; i++) {
+			const struct fspec *f = &(*e)->fields[i];
+			ck_assert_msg(!f->ref || espec_find(f->ref), "%s.%s: ref", (*e)->name, f->name);
+			ck_assert_msg(f->type != FT_ENUM || f->choices, "%s.%s: choices",
+				      (*e)->name, f->name);
+			/* A field that may be absent needs a default: nullable or bool. */
+			ck_assert_msg((f->flags & (FS_REQUIRED | FS_READONLY | FS_PRIVATE | FS_NULLABLE)) ||
+					      f->type == FT_BOOL,
+				      "%s.%s: no default", (*e)->name, f->name);
+		}
+	}
+}
+END_TEST
+
+Suite *suite_core(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, nsn_format);
+	tcase_add_test(tc, codes_and_names);
+	tcase_add_test(tc, dates);
+	tcase_add_test(tc, utf8);
+	tcase_add_test(tc, time_formatting);
+	tcase_add_test(tc, validate_records);
+	tcase_add_test(tc, defaults_fill_in);
+	tcase_add_test(tc, parse_text);
+	tcase_add_test(tc, permissions);
+	tcase_add_test(tc, specs_are_consistent);
+	suite_add_tcase(s, tc);
+	return s;
+}

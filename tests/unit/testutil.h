@@ -1,0 +1,15 @@
+/* testutil.h - helpers shared by the unit tests. */
+#ifndef NSATU_TESTUTIL_H
+#define NSATU_TESTUTIL_H
+
+#include "store/store.h"
+
+/*
+ * A fresh, migrated database for one test.  The backend comes from
+ * $NSATU_TEST_DB: unset or "sqlite" gives a new SQLite file in a temporary
+ * directory.  Other backends (PostgreSQL) plug in here.
+ */
+struct store *test_store_new(unsigned conns);
+void test_store_free(struct store *s);
+
+#endif
