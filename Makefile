@@ -47,7 +47,8 @@ HDRS     := $(shell find src tests -name '*.h')
 define build_variant   # $(1): variant name, $(2): output dir
 $(2)/%.o: %.c $(HDRS) | deps-ok
 	@mkdir -p $$(@D)
-	$$(CC) $(CSTD) $(WARN) $$(CFLAGS_$(1)) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) -c $$< -o $$@
+	@echo "  CC $(1) $$<"
+	@$$(CC) $(CSTD) $(WARN) $$(CFLAGS_$(1)) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) -c $$< -o $$@
 
 $(2)/libnsatu.a: $(LIB_SRC:%.c=$(2)/%.o)
 	@rm -f $$@
@@ -66,7 +67,7 @@ endef
 $(eval $(call build_variant,release,build))
 $(eval $(call build_variant,asan,build/asan))
 
-.PHONY: all deps-ok run test test-unit test-api test-asan fuzz bench-http clean format lint
+.PHONY: all deps-ok run test test-unit test-api bench-http clean lint
 
 all: build/nsatu
 
@@ -101,9 +102,6 @@ bench-http: build/nsatu build/bench-seed
 
 build/bench-seed: bench/seed.c build/libnsatu.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
-
-format:
-	clang-format -i $$(find src tests bench -name '*.[ch]')
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

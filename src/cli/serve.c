@@ -21,16 +21,17 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: nsatu serve [OPTIONS]\n\n"
 		"Serve the HTTP API.  Each option can also be set in the environment.\n\n"
-		"  --listen HOST:PORT   address to listen on      NSATU_LISTEN   (127.0.0.1:8080)\n"
-		"  --db PATH            database                  NSATU_DB       (" CLI_DEFAULT_DB ")\n"
-		"  --threads N          worker threads            NSATU_THREADS  (CPUs)\n"
-		"  --max-body BYTES     largest request body      NSATU_MAX_BODY (1048576)\n"
-		"  --max-header BYTES   largest request head      NSATU_MAX_HEADER (16384)\n"
-		"  --timeout SECONDS    idle connection timeout   NSATU_TIMEOUT  (30)\n"
-		"  --token-ttl SECONDS  session token lifetime    NSATU_TOKEN_TTL (28800)\n"
-		"  --grace SECONDS      shutdown grace period     NSATU_GRACE    (10)\n"
-		"  --log-level LEVEL    debug, info, warn, error  NSATU_LOG_LEVEL (info)\n"
-		"  --port-file FILE     write the bound port here (for --listen HOST:0)\n");
+		"  --listen HOST:PORT       address to listen on       NSATU_LISTEN        (127.0.0.1:8080)\n"
+		"  --db PATH                database                   NSATU_DB            (" CLI_DEFAULT_DB ")\n"
+		"  --threads N              worker threads             NSATU_THREADS       (CPUs)\n"
+		"  --max-body BYTES         largest request body       NSATU_MAX_BODY      (1048576)\n"
+		"  --max-header BYTES       largest request head       NSATU_MAX_HEADER    (16384)\n"
+		"  --timeout SECONDS        idle connection timeout    NSATU_TIMEOUT       (30)\n"
+		"  --body-timeout SECONDS   time to send a body        NSATU_BODY_TIMEOUT  (60)\n"
+		"  --token-ttl SECONDS      session token lifetime     NSATU_TOKEN_TTL     (28800)\n"
+		"  --grace SECONDS          shutdown grace period      NSATU_GRACE         (10)\n"
+		"  --log-level LEVEL        debug, info, warn, error   NSATU_LOG_LEVEL     (info)\n"
+		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n");
 }
 
 static const char *env_or(const char *name, const char *dflt)
@@ -48,6 +49,7 @@ int cmd_serve(int argc, char **argv)
 		{"max-body", required_argument, NULL, 'b'},
 		{"max-header", required_argument, NULL, 'H'},
 		{"timeout", required_argument, NULL, 'T'},
+		{"body-timeout", required_argument, NULL, 'B'},
 		{"token-ttl", required_argument, NULL, 'k'},
 		{"grace", required_argument, NULL, 'g'},
 		{"log-level", required_argument, NULL, 'L'},
@@ -60,11 +62,12 @@ int cmd_serve(int argc, char **argv)
 	const char *max_body = env_or("NSATU_MAX_BODY", "1048576");
 	const char *max_header = env_or("NSATU_MAX_HEADER", "16384");
 	const char *timeout = env_or("NSATU_TIMEOUT", "30");
+	const char *body_timeout = env_or("NSATU_BODY_TIMEOUT", "60");
 	const char *ttl = env_or("NSATU_TOKEN_TTL", "28800");
 	const char *grace = env_or("NSATU_GRACE", "10");
 	const char *level = env_or("NSATU_LOG_LEVEL", "info");
 	const char *port_file = NULL;
-	long long n_threads, n_body, n_header, n_timeout, n_ttl, n_grace;
+	long long n_threads, n_body, n_header, n_timeout, n_body_timeout, n_ttl, n_grace;
 	struct store *store;
 	struct svc *svc;
 	struct http_server *srv;
@@ -81,6 +84,7 @@ int cmd_serve(int argc, char **argv)
 		case 'b': max_body = optarg; break;
 		case 'H': max_header = optarg; break;
 		case 'T': timeout = optarg; break;
+		case 'B': body_timeout = optarg; break;
 		case 'k': ttl = optarg; break;
 		case 'g': grace = optarg; break;
 		case 'L': level = optarg; break;
@@ -97,6 +101,7 @@ int cmd_serve(int argc, char **argv)
 	    !cli_number("max-body", max_body, 1024, 1LL << 30, &n_body) ||
 	    !cli_number("max-header", max_header, 4096, 1 << 20, &n_header) ||
 	    !cli_number("timeout", timeout, 1, 3600, &n_timeout) ||
+	    !cli_number("body-timeout", body_timeout, 1, 3600, &n_body_timeout) ||
 	    !cli_number("token-ttl", ttl, 1, 30LL * 86400, &n_ttl) ||
 	    !cli_number("grace", grace, 0, 600, &n_grace))
 		return EXIT_USAGE;
@@ -122,6 +127,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_config hcfg = {
 		.listen = listen, .threads = workers, .max_body = (size_t)n_body,
 		.max_header = (size_t)n_header, .conn_timeout_s = (unsigned)n_timeout,
+		.body_timeout_s = (unsigned)n_body_timeout,
 	};
 	if (http_start(&hcfg, svc, &srv, err, sizeof err) != ST_OK) {
 		fprintf(stderr, "nsatu serve: %s\n", err);

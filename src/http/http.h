@@ -19,6 +19,7 @@ struct http_config {
 	size_t max_body;           /* bytes; larger bodies get 413 */
 	size_t max_header;         /* bytes of request line and headers */
 	unsigned conn_timeout_s;   /* idle connections are closed after this */
+	unsigned body_timeout_s;   /* a body must arrive whole within this */
 };
 
 struct http_server;

@@ -74,7 +74,7 @@ static void access_log(struct http_req *rq, double secs)
 		return;
 	json_t *f = json_pack("{s:s, s:s?, s:i, s:f, s:s?}", "method", rq->method,
 			      "route", rq->route ? rq->route->pattern : NULL, "status",
-			      rq->status, "ms", secs * 1000.0, "user",
+			      rq->status, "ms", (double)(long)(secs * 1e6) / 1000.0, "user",
 			      rq->authed ? rq->who.username : NULL);
 	if (f) {
 		json_t *path = json_string(rq->path);
@@ -274,6 +274,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
+		/* A client trickling its body keeps the connection active, so
+		 * the idle timeout never fires: bound the whole upload too. */
+		if (log_mono_s() - rq->t0 > srv->cfg.body_timeout_s) {
+			log_msg(LOG_WARN, "slow upload cut off", "%s %s after %u s", rq->method,
+				rq->path, srv->cfg.body_timeout_s);
+			return MHD_NO;
+		}
 		if (rq->body_too_large)
 			return MHD_YES;
 		if (rq->body_len + n > srv->cfg.max_body) {
@@ -416,13 +423,13 @@ int http_start(const struct http_config *cfg, struct svc *svc,
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			MHD_USE_TURBO | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
 		MHD_OPTION_CONNECTION_LIMIT, 1024u,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(errbuf, errlen, "libmicrohttpd failed to start on %s", cfg->listen);

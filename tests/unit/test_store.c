@@ -175,11 +175,12 @@ START_TEST(list_orders_filters_and_seeks)
 	json_t *depot = json_string("depot"), *null = json_null();
 	struct store_filter f = {kind, depot};
 	struct list_arg a = {.q = {NULL, 0, NULL, 100}};
-	char code[8];
+	char code[16];
 
 	ck_assert_int_eq(insert(&ESPEC_NATIONS, nation("POL", "Poland")), ST_OK);
 	for (int i = 9; i >= 0; i--) {
-		json_t *s = site((snprintf(code, sizeof code, "S%d", i), code), "POL");
+		snprintf(code, sizeof code, "S%d", i);
+		json_t *s = site(code, "POL");
 		if (i % 2)
 			json_object_set_new(s, "kind", json_string("unit"));
 		ck_assert_int_eq(insert(&ESPEC_SITES, s), ST_OK);
