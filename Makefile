@@ -9,7 +9,7 @@
 
 SHELL   := /bin/bash
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
 TESTPKGS:= check libcurl
 FUZZ_SECONDS ?= 30
 
@@ -37,7 +37,7 @@ CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 LDFLAGS_asan   := -fsanitize=address,undefined
 
 # Library sources: every layer but the command-line entry point.
-LIB_SRC  := $(wildcard src/core/*.c src/log/*.c src/store/*.c src/store/sqlite/*.c src/io/*.c \
+LIB_SRC  := $(wildcard src/core/*.c src/log/*.c src/store/*.c src/store/sqlite/*.c src/store/pg/*.c src/io/*.c \
                        src/svc/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)

@@ -14,7 +14,9 @@ static void set_out(struct http_req *rq, char *text, size_t len)
 
 void http_reply_json(struct http_req *rq, int status, json_t *body)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	/* 15 significant digits: what people entered, without binary noise. */
+	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER |
+						   JSON_REAL_PRECISION(15)) : NULL;
 
 	json_decref(body);
 	if (!text) {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 static const struct backend {
 	const char *prefix;   /* URL prefix that selects the backend */
@@ -17,6 +18,8 @@ static const struct backend {
 	size_t strip;         /* bytes of prefix to drop before open() */
 } backends[] = {
 	{"sqlite:", &store_sqlite_ops, 7},
+	{"postgresql://", &store_pg_ops, 0},
+	{"postgres://", &store_pg_ops, 0},
 };
 
 int store_open(const char *url, unsigned max_conns, struct store **out,

@@ -6,6 +6,9 @@
  * ever leaves src/store.  Records are jansson objects shaped by the field
  * specs of core.h; the backend maps fields to columns of the same name.
  *
+ * A statement that fails with ST_CONFLICT (a unique or foreign key) leaves
+ * its transaction usable, so a use case may look up why and answer well.
+ *
  * Every operation other than open/close/migrate runs inside a transaction
  * obtained from store_run(), the one transaction runner.  It retries the
  * whole unit of work on ST_RETRY (a busy database or a serialization

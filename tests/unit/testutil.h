@@ -4,6 +4,8 @@
 
 #include "store/store.h"
 
+#include <stdbool.h>
+
 /*
  * A fresh, migrated database for one test.  The backend comes from
  * $NSATU_TEST_DB: unset or "sqlite" gives a new SQLite file in a temporary

@@ -1,43 +1,13 @@
 /*
  * records.c - generic record storage for entities described by a struct
- * espec: the table and its columns are named exactly as the spec says, so
- * the SQL is built from the spec and cached per connection like any other
- * statement.  Field names come from the compiled-in specs, never from input.
+ * espec, on SQLite.  The SQL comes from ../sql.c; this file binds values
+ * and turns rows into JSON.
  */
 #include "sq.h"
 
-#include <stdarg.h>
-#include <stdio.h>
+#include "store/sql.h"
+
 #include <string.h>
-
-#define SQL_MAX 2048
-
-/* Append to a fixed buffer; returns false on overflow (a spec too large). */
-static bool sql_add(char *buf, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool sql_add(char *buf, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *len, SQL_MAX - *len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= SQL_MAX - *len)
-		return false;
-	*len += (size_t)n;
-	return true;
-}
-
-static bool add_columns(char *sql, size_t *len, const struct espec *e)
-{
-	for (size_t i = 0; i < e->nfields; i++) {
-		if (!sql_add(sql, len, "%s%s", i ? "," : "", e->fields[i].name))
-			return false;
-	}
-	return true;
-}
 
 /* Build one record from the current row; NULL on OOM or bad stored text. */
 static json_t *row_to_json(sqlite3_stmt *st, const struct espec *e)
@@ -80,16 +50,12 @@ int sq_rec_get(struct store_tx *tx, const struct espec *e, const char *key,
 	       json_t **out)
 {
 	struct sq_conn *c = sq_conn_of(tx);
-	char sql[SQL_MAX];
-	size_t len = 0;
+	struct sql q;
 	sqlite3_stmt *st;
 	int rc;
 
 	*out = NULL;
-	if (!sql_add(sql, &len, "SELECT ") || !add_columns(sql, &len, e) ||
-	    !sql_add(sql, &len, " FROM %s WHERE %s=?", e->table, e->key))
-		return ST_INTERNAL;
-	if (!(st = sq_prepare(c, sql)))
+	if (!sql_rec_get(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
 	sq_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
@@ -105,45 +71,25 @@ int sq_rec_get(struct store_tx *tx, const struct espec *e, const char *key,
 	return rc;
 }
 
-static bool field_of(const struct espec *e, const struct fspec *f)
-{
-	return f >= e->fields && f < e->fields + e->nfields;
-}
-
 int sq_rec_list(struct store_tx *tx, const struct espec *e,
-		const struct store_query *q, json_t **rows)
+		const struct store_query *query, json_t **rows)
 {
 	struct sq_conn *c = sq_conn_of(tx);
-	char sql[SQL_MAX];
-	size_t len = 0;
+	struct sql q;
 	sqlite3_stmt *st;
 	int rc, idx = 1;
 	json_t *arr;
 
 	*rows = NULL;
-	if (!sql_add(sql, &len, "SELECT ") || !add_columns(sql, &len, e) ||
-	    !sql_add(sql, &len, " FROM %s WHERE 1", e->table))
+	if (!sql_rec_list(&q, SQL_SQLITE, e, query) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
-	for (size_t i = 0; i < q->nfilters; i++) {
-		if (!field_of(e, q->filters[i].field))
-			return ST_INTERNAL;
-		if (!sql_add(sql, &len, json_is_null(q->filters[i].value)
-					     ? " AND %s IS NULL" : " AND %s=?",
-			     q->filters[i].field->name))
-			return ST_INTERNAL;
+	for (size_t i = 0; i < query->nfilters; i++) {
+		if (!json_is_null(query->filters[i].value))
+			sq_bind_json(st, idx++, query->filters[i].value);
 	}
-	if ((q->after && !sql_add(sql, &len, " AND %s>?", e->key)) ||
-	    !sql_add(sql, &len, " ORDER BY %s LIMIT ?", e->key))
-		return ST_INTERNAL;
-	if (!(st = sq_prepare(c, sql)))
-		return ST_INTERNAL;
-	for (size_t i = 0; i < q->nfilters; i++) {
-		if (!json_is_null(q->filters[i].value))
-			sq_bind_json(st, idx++, q->filters[i].value);
-	}
-	if (q->after)
-		sq_bind_text(st, idx++, q->after);
-	sqlite3_bind_int64(st, idx, (sqlite3_int64)q->limit);
+	if (query->after)
+		sq_bind_text(st, idx++, query->after);
+	sqlite3_bind_int64(st, idx, (sqlite3_int64)query->limit);
 	if (!(arr = json_array()))
 		return ST_INTERNAL;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -163,7 +109,7 @@ int sq_rec_list(struct store_tx *tx, const struct espec *e,
 	return ST_OK;
 }
 
-/* Bind every field of @rec in spec order from index 1; version is 1. */
+/* Bind every field of @rec in spec order from index 1, with @version. */
 static void bind_record(sqlite3_stmt *st, const struct espec *e, const json_t *rec,
 			json_int_t version)
 {
@@ -180,18 +126,10 @@ static void bind_record(sqlite3_stmt *st, const struct espec *e, const json_t *r
 int sq_rec_insert(struct store_tx *tx, const struct espec *e, const json_t *rec)
 {
 	struct sq_conn *c = sq_conn_of(tx);
-	char sql[SQL_MAX];
-	size_t len = 0;
+	struct sql q;
 	sqlite3_stmt *st;
 
-	if (!sql_add(sql, &len, "INSERT INTO %s(", e->table) ||
-	    !add_columns(sql, &len, e) || !sql_add(sql, &len, ") VALUES("))
-		return ST_INTERNAL;
-	for (size_t i = 0; i < e->nfields; i++) {
-		if (!sql_add(sql, &len, "%s?", i ? "," : ""))
-			return ST_INTERNAL;
-	}
-	if (!sql_add(sql, &len, ")") || !(st = sq_prepare(c, sql)))
+	if (!sql_rec_insert(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
 	bind_record(st, e, rec, 1);
 	return sq_exec_stmt(c, st, "rec_insert");
@@ -211,21 +149,11 @@ int sq_rec_update(struct store_tx *tx, const struct espec *e, const char *key,
 		  const json_t *rec, int64_t version)
 {
 	struct sq_conn *c = sq_conn_of(tx);
-	char sql[SQL_MAX];
-	size_t len = 0;
+	struct sql q;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!sql_add(sql, &len, "UPDATE %s SET ", e->table))
-		return ST_INTERNAL;
-	for (size_t i = 0; i < e->nfields; i++) {
-		if (!sql_add(sql, &len, "%s%s=?%zu", i ? "," : "", e->fields[i].name,
-			     i + 1))
-			return ST_INTERNAL;
-	}
-	if (!sql_add(sql, &len, " WHERE %s=?%zu AND version=?%zu", e->key,
-		     e->nfields + 1, e->nfields + 2) ||
-	    !(st = sq_prepare(c, sql)))
+	if (!sql_rec_update(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
 	bind_record(st, e, rec, version + 1);
 	sq_bind_text(st, (int)e->nfields + 1, key);
@@ -239,14 +167,11 @@ int sq_rec_delete(struct store_tx *tx, const struct espec *e, const char *key,
 		  int64_t version)
 {
 	struct sq_conn *c = sq_conn_of(tx);
-	char sql[SQL_MAX];
-	size_t len = 0;
+	struct sql q;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!sql_add(sql, &len, "DELETE FROM %s WHERE %s=? AND version=?", e->table,
-		     e->key) ||
-	    !(st = sq_prepare(c, sql)))
+	if (!sql_rec_delete(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
 	sq_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, version);

@@ -1,0 +1,143 @@
+/*
+ * migrations.c - the PostgreSQL schema, as numbered migrations.
+ *
+ * The same migrations as the SQLite backend, in PostgreSQL's dialect: the
+ * tables mirror the field specs column for column.  Key columns use the
+ * "C" collation so that keyset pagination orders bytewise, as on SQLite.
+ * The version lives in nsatu_schema; an advisory lock keeps two servers
+ * starting at once from migrating together.
+ */
+#include "pg.h"
+
+#include "log/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const migrations[] = {
+	NULL,
+
+	/* 1: reference data, users, sessions, audit, idempotency, throttling. */
+	"CREATE TABLE nations ("
+	"  iso3 TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,"
+	"  nato_since BIGINT, gdp_usd_bn DOUBLE PRECISION, gdp_year BIGINT,"
+	"  participates BOOLEAN NOT NULL, version BIGINT NOT NULL);"
+	"CREATE TABLE sites ("
+	"  code TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  nation TEXT NOT NULL REFERENCES nations(iso3),"
+	"  lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,"
+	"  throughput_t_day DOUBLE PRECISION, training_seats BIGINT, repair_bays BIGINT,"
+	"  notes TEXT, version BIGINT NOT NULL);"
+	"CREATE INDEX sites_nation ON sites(nation);"
+	"CREATE INDEX sites_kind ON sites(kind);"
+	"CREATE TABLE coalitions ("
+	"  code TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL, lead_nations TEXT,"
+	"  version BIGINT NOT NULL);"
+	"CREATE TABLE substitution_groups ("
+	"  code TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL, version BIGINT NOT NULL);"
+	"CREATE TABLE items ("
+	"  code TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL, nsn TEXT UNIQUE,"
+	"  category TEXT NOT NULL, coalition TEXT REFERENCES coalitions(code),"
+	"  unit_of_issue TEXT NOT NULL, serialized BOOLEAN NOT NULL,"
+	"  sensitive BOOLEAN NOT NULL, unit_value_eur BIGINT NOT NULL,"
+	"  mass_kg DOUBLE PRECISION,"
+	"  substitution_group TEXT REFERENCES substitution_groups(code),"
+	"  version BIGINT NOT NULL);"
+	"CREATE INDEX items_category ON items(category);"
+	"CREATE INDEX items_coalition ON items(coalition);"
+	"CREATE INDEX items_group ON items(substitution_group);"
+	"CREATE TABLE users ("
+	"  username TEXT COLLATE \"C\" PRIMARY KEY, display_name TEXT, role TEXT NOT NULL,"
+	"  nation TEXT REFERENCES nations(iso3), site TEXT REFERENCES sites(code),"
+	"  disabled BOOLEAN NOT NULL, expires_on TEXT, password_hash TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, version BIGINT NOT NULL);"
+	"CREATE INDEX users_nation ON users(nation);"
+	"CREATE INDEX users_site ON users(site);"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,"
+	"  created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL,"
+	"  revoked_ms BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX sessions_user ON sessions(username);"
+	"CREATE TABLE audit ("
+	"  seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+	"  before TEXT, after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE TABLE audit_head ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);"
+	"INSERT INTO audit_head VALUES (1, 0, '');"
+	"CREATE TABLE idempotency ("
+	"  username TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL,"
+	"  path TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL,"
+	"  response TEXT, created_ms BIGINT NOT NULL, PRIMARY KEY (username, key));"
+	"CREATE TABLE login_failures ("
+	"  username TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+	"  last_ms BIGINT NOT NULL, locked_until_ms BIGINT NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations) - 1)
+
+static int run(PGconn *db, const char *sql)
+{
+	PGresult *res = PQexec(db, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		log_msg(LOG_ERROR, "migration failed", "%s", PQresultErrorMessage(res));
+		PQclear(res);
+		return ST_INTERNAL;
+	}
+	PQclear(res);
+	return ST_OK;
+}
+
+int pg_migrate(struct store *s, int *applied, int *version)
+{
+	struct pg_store *ps = (struct pg_store *)s;
+	struct pg_conn *c = ps->free_list;
+	PGresult *res;
+	int current = 0;
+
+	*applied = 0;
+	/* Called before serving: the first pooled connection is free. */
+	if (!c)
+		return ST_INTERNAL;
+	if (run(c->db, "BEGIN") != ST_OK)
+		return ST_RETRY;
+	if (run(c->db, "SELECT pg_advisory_xact_lock(7310551)") != ST_OK ||
+	    run(c->db, "CREATE TABLE IF NOT EXISTS nsatu_schema (version INTEGER NOT NULL)") != ST_OK)
+		goto fail;
+	res = PQexec(c->db, "SELECT version FROM nsatu_schema");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		PQclear(res);
+		goto fail;
+	}
+	if (PQntuples(res) == 1)
+		current = atoi(PQgetvalue(res, 0, 0));
+	else if (run(c->db, "INSERT INTO nsatu_schema VALUES (0)") != ST_OK) {
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	if (current > NMIGRATIONS) {
+		log_msg(LOG_ERROR, "database is newer than this program",
+			"schema version %d, this build knows up to %d", current, NMIGRATIONS);
+		run(c->db, "ROLLBACK");
+		return ST_INVALID;
+	}
+	for (int v = current + 1; v <= NMIGRATIONS; v++) {
+		char sql[64];
+
+		snprintf(sql, sizeof sql, "UPDATE nsatu_schema SET version=%d", v);
+		if (run(c->db, migrations[v]) != ST_OK || run(c->db, sql) != ST_OK)
+			goto fail;
+		(*applied)++;
+	}
+	if (run(c->db, "COMMIT") != ST_OK)
+		return ST_INTERNAL;
+	*version = NMIGRATIONS;
+	return ST_OK;
+fail:
+	run(c->db, "ROLLBACK");
+	return ST_INTERNAL;
+}
