@@ -19,6 +19,9 @@ static const struct command {
 	{"migrate", cmd_migrate, "bring a database's schema up to date"},
 	{"user", cmd_user, "add, list, disable, enable users; set passwords"},
 	{"audit", cmd_audit, "verify the hash-chained audit trail"},
+	{"backup", cmd_backup, "write a consistent copy of the live database"},
+	{"restore", cmd_restore, "load a backup into a new database"},
+	{"copy", cmd_copy, "copy a deployment's data to another database"},
 };
 
 static void usage(FILE *f)

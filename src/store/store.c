@@ -60,6 +60,18 @@ void store_stats(struct store *s, struct store_stats *out)
 	s->ops->stats(s, out);
 }
 
+int store_backup(struct store *s, const char *path, FILE *progress, char *errbuf,
+		 size_t errlen)
+{
+	return s->ops->backup(s, path, progress, errbuf, errlen);
+}
+
+int store_restore(struct store *s, const char *path, FILE *progress, char *errbuf,
+		  size_t errlen)
+{
+	return s->ops->restore(s, path, progress, errbuf, errlen);
+}
+
 static void backoff(int attempt)
 {
 	/* 1, 2, 4 ... ms with jitter, so that colliding writers spread out. */

@@ -21,6 +21,7 @@
 #include "core/core.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct store;     /* one open database: a pool of connections */
 struct store_tx;  /* one transaction on one pooled connection */
@@ -101,6 +102,13 @@ struct store_ops {
 	 * transaction.  *@applied: how many were applied. */
 	int (*migrate)(struct store *s, int *applied, int *version);
 	void (*stats)(struct store *s, struct store_stats *out);
+	/* Write a consistent copy of the live database to @path (SQLite: the
+	 * online backup API; PostgreSQL: pg_dump's custom format), and load
+	 * one back (the target must be empty).  @progress may be NULL. */
+	int (*backup)(struct store *s, const char *path, FILE *progress,
+		      char *errbuf, size_t errlen);
+	int (*restore)(struct store *s, const char *path, FILE *progress,
+		       char *errbuf, size_t errlen);
 
 	int (*begin)(struct store *s, enum store_mode mode, struct store_tx **out);
 	int (*commit)(struct store_tx *tx);
@@ -112,7 +120,8 @@ struct store_ops {
 	/* *@rows is a new array, ordered by key. */
 	int (*rec_list)(struct store_tx *tx, const struct espec *e,
 			const struct store_query *q, json_t **rows);
-	/* Insert @rec with version 1.  ST_CONFLICT if the key is taken. */
+	/* Insert @rec as given, its "version" included.  ST_CONFLICT if the
+	 * key is taken. */
 	int (*rec_insert)(struct store_tx *tx, const struct espec *e,
 			  const json_t *rec);
 	/* Replace the record whose key and version match; its version becomes
@@ -172,6 +181,10 @@ int store_open(const char *url, unsigned max_conns, struct store **out,
 void store_close(struct store *s);
 int store_migrate(struct store *s, int *applied, int *version);
 void store_stats(struct store *s, struct store_stats *out);
+int store_backup(struct store *s, const char *path, FILE *progress, char *errbuf,
+		 size_t errlen);
+int store_restore(struct store *s, const char *path, FILE *progress, char *errbuf,
+		  size_t errlen);
 
 typedef int (*store_work_fn)(struct store_tx *tx, void *arg);
 

@@ -16,6 +16,8 @@
 #include "core/core.h"
 #include "store/store.h"
 
+#include <stdio.h>
+
 struct svc_config {
 	int64_t token_ttl_s;          /* lifetime of a session token */
 	int login_max_failures;       /* failures before the account locks */
@@ -129,5 +131,15 @@ int svc_idem_begin(struct svc *svc, const struct principal *p, const char *key,
 /* Record the answer (status < 500) or release the key (status >= 500). */
 int svc_idem_end(struct svc *svc, const struct principal *p, const char *key,
 		 int status, const char *response);
+
+/* ---- Moving data between databases (copy.c). -------------------------- */
+
+/*
+ * Copy every record (as stored, password hashes included) and the audit
+ * trail from @from into the empty @to.  Prints a line per table to
+ * @progress (may be NULL).  ST_CONFLICT when @to is not empty.
+ */
+int svc_copy(struct store *from, struct store *to, FILE *progress, char *errbuf,
+	     size_t errlen);
 
 #endif

@@ -92,6 +92,9 @@ int pg_exec_guarded(struct pg_conn *c, const char *sql, const struct pg_params *
 long pg_affected(PGresult *res);
 
 int pg_migrate(struct store *s, int *applied, int *version);
+int pg_backup(struct store *s, const char *path, FILE *progress, char *errbuf, size_t errlen);
+int pg_restore(struct store *s, const char *path, FILE *progress, char *errbuf,
+	       size_t errlen);
 
 int pg_rec_get(struct store_tx *, const struct espec *, const char *, json_t **);
 int pg_rec_list(struct store_tx *, const struct espec *, const struct store_query *,

@@ -106,13 +106,15 @@ int pg_rec_list(struct store_tx *tx, const struct espec *e,
 	return ST_OK;
 }
 
+/* Every field of @rec in spec order; "version" becomes @version unless that
+ * is negative (then @rec's own is used). */
 static void record_params(struct pg_params *p, const struct espec *e, const json_t *rec,
 			  long long version)
 {
 	for (size_t i = 0; i < e->nfields; i++) {
 		const char *name = e->fields[i].name;
 
-		if (strcmp(name, "version") == 0)
+		if (version >= 0 && strcmp(name, "version") == 0)
 			pg_param_int(p, version);
 		else
 			pg_param_json(p, json_object_get(rec, name));
@@ -126,7 +128,7 @@ int pg_rec_insert(struct store_tx *tx, const struct espec *e, const json_t *rec)
 
 	if (!sql_rec_insert(&q, SQL_PG, e))
 		return ST_INTERNAL;
-	record_params(&p, e, rec, 1);
+	record_params(&p, e, rec, -1);
 	return pg_exec_guarded(pg_conn_of(tx), q.text, &p, NULL, "rec_insert");
 }
 

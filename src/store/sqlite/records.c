@@ -109,14 +109,15 @@ int sq_rec_list(struct store_tx *tx, const struct espec *e,
 	return ST_OK;
 }
 
-/* Bind every field of @rec in spec order from index 1, with @version. */
+/* Bind every field of @rec in spec order from index 1; "version" becomes
+ * @version unless that is negative (then @rec's own is used). */
 static void bind_record(sqlite3_stmt *st, const struct espec *e, const json_t *rec,
 			json_int_t version)
 {
 	for (size_t i = 0; i < e->nfields; i++) {
 		const char *name = e->fields[i].name;
 
-		if (strcmp(name, "version") == 0)
+		if (version >= 0 && strcmp(name, "version") == 0)
 			sqlite3_bind_int64(st, (int)i + 1, version);
 		else
 			sq_bind_json(st, (int)i + 1, json_object_get(rec, name));
@@ -131,7 +132,7 @@ int sq_rec_insert(struct store_tx *tx, const struct espec *e, const json_t *rec)
 
 	if (!sql_rec_insert(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
-	bind_record(st, e, rec, 1);
+	bind_record(st, e, rec, -1);
 	return sq_exec_stmt(c, st, "rec_insert");
 }
 

@@ -77,6 +77,9 @@ void sq_col_copy(sqlite3_stmt *st, int col, char *buf, size_t size);
 char *sq_col_dup(sqlite3_stmt *st, int col);
 
 int sq_migrate(struct store *s, int *applied, int *version);
+int sq_backup(struct store *s, const char *path, FILE *progress, char *errbuf, size_t errlen);
+int sq_restore(struct store *s, const char *path, FILE *progress, char *errbuf,
+	       size_t errlen);
 
 struct sq_store *sq_store_of(struct store *s);
 extern const struct store_ops store_sqlite_ops;
