@@ -31,6 +31,8 @@ static void usage(FILE *f)
 		"  --token-ttl SECONDS      session token lifetime     NSATU_TOKEN_TTL     (28800)\n"
 		"  --grace SECONDS          shutdown grace period      NSATU_GRACE         (10)\n"
 		"  --log-level LEVEL        debug, info, warn, error   NSATU_LOG_LEVEL     (info)\n"
+		"  --login-failures N       failed logins to lock      NSATU_LOGIN_FAILURES (5)\n"
+		"  --lockout SECONDS        first lock, then doubled   NSATU_LOCKOUT       (60)\n"
 		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n");
 }
 
@@ -54,6 +56,8 @@ int cmd_serve(int argc, char **argv)
 		{"grace", required_argument, NULL, 'g'},
 		{"log-level", required_argument, NULL, 'L'},
 		{"port-file", required_argument, NULL, 'p'},
+		{"login-failures", required_argument, NULL, 'F'},
+		{"lockout", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -67,6 +71,9 @@ int cmd_serve(int argc, char **argv)
 	const char *grace = env_or("NSATU_GRACE", "10");
 	const char *level = env_or("NSATU_LOG_LEVEL", "info");
 	const char *port_file = NULL;
+	const char *failures = env_or("NSATU_LOGIN_FAILURES", "5");
+	const char *lockout = env_or("NSATU_LOCKOUT", "60");
+	long long n_failures, n_lockout;
 	long long n_threads, n_body, n_header, n_timeout, n_body_timeout, n_ttl, n_grace;
 	struct store *store;
 	struct svc *svc;
@@ -89,6 +96,8 @@ int cmd_serve(int argc, char **argv)
 		case 'g': grace = optarg; break;
 		case 'L': level = optarg; break;
 		case 'p': port_file = optarg; break;
+		case 'F': failures = optarg; break;
+		case 'O': lockout = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -103,7 +112,9 @@ int cmd_serve(int argc, char **argv)
 	    !cli_number("timeout", timeout, 1, 3600, &n_timeout) ||
 	    !cli_number("body-timeout", body_timeout, 1, 3600, &n_body_timeout) ||
 	    !cli_number("token-ttl", ttl, 1, 30LL * 86400, &n_ttl) ||
-	    !cli_number("grace", grace, 0, 600, &n_grace))
+	    !cli_number("grace", grace, 0, 600, &n_grace) ||
+	    !cli_number("login-failures", failures, 1, 1000, &n_failures) ||
+	    !cli_number("lockout", lockout, 1, 86400, &n_lockout))
 		return EXIT_USAGE;
 	if ((lvl = log_level_parse(level)) < 0) {
 		fprintf(stderr, "nsatu serve: log-level: '%s' must be debug, info, warn or error\n", level);
@@ -121,7 +132,8 @@ int cmd_serve(int argc, char **argv)
 
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned workers = n_threads ? (unsigned)n_threads : cpus > 0 ? (unsigned)cpus : 2;
-	struct svc_config scfg = {.token_ttl_s = n_ttl};
+	struct svc_config scfg = {.token_ttl_s = n_ttl, .login_max_failures = (int)n_failures,
+				  .lockout_s = n_lockout};
 	if (!cli_open(cli_db(db), workers + 2, &scfg, &store, &svc))
 		return EXIT_FAIL;
 	struct http_config hcfg = {

@@ -125,18 +125,19 @@ static int user_list(struct svc *svc, const struct principal *sys, const struct 
 	} else {
 		size_t i;
 		json_t *u;
-		printf("%-20s %-18s %-7s %-8s %-8s %s\n", "USERNAME", "ROLE", "NATION", "SITE",
-		       "STATE", "NAME");
+		printf("%-20s %-18s %-7s %-8s %-8s %-11s %s\n", "USERNAME", "ROLE", "NATION",
+		       "SITE", "STATE", "EXPIRES", "NAME");
 		json_array_foreach(all, i, u) {
 			const char *nation = json_string_value(json_object_get(u, "nation"));
 			const char *site = json_string_value(json_object_get(u, "site"));
 			const char *name = json_string_value(json_object_get(u, "display_name"));
-			printf("%-20s %-18s %-7s %-8s %-8s %s\n",
+			const char *until = json_string_value(json_object_get(u, "expires_on"));
+			printf("%-20s %-18s %-7s %-8s %-8s %-11s %s\n",
 			       json_string_value(json_object_get(u, "username")),
 			       json_string_value(json_object_get(u, "role")), nation ? nation : "-",
 			       site ? site : "-",
 			       json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active",
-			       name ? name : "");
+			       until ? until : "-", name ? name : "");
 		}
 	}
 	json_decref(all);

@@ -152,7 +152,7 @@ static const char *const role_choices[] = {
 };
 
 static const struct fspec user_fields[] = {
-	{"username", FT_STRING, FS_KEY | FS_REQUIRED, 3, 64, NULL, check_username, NULL,
+	{"username", FT_STRING, FS_KEY | FS_REQUIRED, 3, 63, NULL, check_username, NULL,
 	 "Login name."},
 	{"display_name", FT_STRING, FS_NULLABLE, 1, 100, NULL, NULL, NULL,
 	 "Name shown in the interface and the audit trail."},

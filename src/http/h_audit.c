@@ -4,7 +4,7 @@
 void h_audit_list(struct http_req *rq)
 {
 	struct http_list_args a;
-	struct verr err;
+	struct verr err = {.field = ""};
 	json_t *page;
 	int rc;
 

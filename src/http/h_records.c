@@ -10,7 +10,7 @@
 void h_rec_list(struct http_req *rq)
 {
 	struct http_list_args a;
-	struct verr err;
+	struct verr err = {.field = ""};
 	json_t *page;
 	int rc;
 
@@ -61,7 +61,7 @@ static void reply_record(struct http_req *rq, int status, json_t *rec)
 void h_rec_create(struct http_req *rq)
 {
 	json_t *body = http_body_json(rq), *rec;
-	struct verr err;
+	struct verr err = {.field = ""};
 	int rc;
 
 	if (!body)
@@ -78,7 +78,7 @@ void h_rec_update(struct http_req *rq)
 {
 	int64_t if_match = http_if_match(rq);
 	json_t *body, *rec;
-	struct verr err;
+	struct verr err = {.field = ""};
 	int rc;
 
 	if (if_match == -2 || !(body = http_body_json(rq)))

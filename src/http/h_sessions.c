@@ -1,4 +1,4 @@
-/* h_sessions.c - POST/GET/DELETE /api/v1/sessions: logging in and out. */
+/* h_sessions.c - /api/v1/sessions: logging in and out, and one's own password. */
 #include "internal.h"
 
 #include <sodium.h>
@@ -26,7 +26,7 @@ void h_session_create(struct http_req *rq)
 	json_t *body = http_body_json(rq);
 	char token[SVC_TOKEN_LEN], expires[32];
 	struct principal p;
-	struct verr err;
+	struct verr err = {.field = ""};
 	int64_t expires_ms = 0, retry = 0;
 	int rc;
 
@@ -70,6 +70,38 @@ void h_session_delete(struct http_req *rq)
 
 	if (rc != ST_OK)
 		http_reply_status(rq, rc, NULL);
+	else
+		http_reply_empty(rq, 204);
+}
+
+static const struct fspec password_fields[] = {
+	{"current_password", FT_STRING, FS_REQUIRED, 1, 1024, NULL, NULL, NULL,
+	 "The password in use now."},
+	{"new_password", FT_STRING, FS_REQUIRED, 1, 1024, NULL, NULL, NULL,
+	 "The new password, at least 12 characters."},
+};
+
+static const struct espec password_spec = {
+	"password", NULL, NULL, NULL, NULL, password_fields,
+	sizeof password_fields / sizeof *password_fields, "Password change.",
+};
+
+void h_session_password(struct http_req *rq)
+{
+	json_t *body = http_body_json(rq);
+	struct verr err = {.field = ""};
+	int rc;
+
+	if (!body)
+		return;
+	rc = espec_validate(&password_spec, body, VM_CREATE, &err);
+	if (rc == ST_OK)
+		rc = svc_password_change(rq->svc, &rq->who,
+					 json_string_value(json_object_get(body, "current_password")),
+					 json_string_value(json_object_get(body, "new_password")), &err);
+	json_decref(body);
+	if (rc != ST_OK)
+		http_reply_status(rq, rc, &err);
 	else
 		http_reply_empty(rq, 204);
 }

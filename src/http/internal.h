@@ -143,6 +143,7 @@ void h_metrics(struct http_req *rq);
 void h_session_create(struct http_req *rq);
 void h_session_get(struct http_req *rq);
 void h_session_delete(struct http_req *rq);
+void h_session_password(struct http_req *rq);
 void h_rec_list(struct http_req *rq);
 void h_rec_get(struct http_req *rq);
 void h_rec_create(struct http_req *rq);

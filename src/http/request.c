@@ -32,7 +32,7 @@ static bool is_json_type(const char *ct)
 
 json_t *http_body_json(struct http_req *rq)
 {
-	struct verr err;
+	struct verr err = {.field = ""};
 	json_t *v;
 
 	if (rq->body_len > 0 && !is_json_type(http_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {

@@ -24,6 +24,7 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/sessions", h_session_create, NULL, R_PUBLIC},
 	{"GET", "/api/v1/sessions/current", h_session_get, NULL, 0},
 	{"DELETE", "/api/v1/sessions/current", h_session_delete, NULL, 0},
+	{"POST", "/api/v1/sessions/current/password", h_session_password, NULL, 0},
 	RECORD_ROUTES("nations", ESPEC_NATIONS),
 	RECORD_ROUTES("sites", ESPEC_SITES),
 	RECORD_ROUTES("coalitions", ESPEC_COALITIONS),

@@ -146,8 +146,11 @@ static void replay(struct http_req *rq, int status, const char *stored)
 		http_problem(rq, E_INTERNAL, NULL, "stored idempotent answer is unreadable");
 		return;
 	}
-	http_reply_text(rq, status, ctype ? ctype : "application/json", body ? body : "",
-			body ? strlen(body) : 0);
+	/* Only the two types we ever store; never a pointer into @env. */
+	http_reply_text(rq, status,
+			ctype && strcmp(ctype, "application/problem+json") == 0
+				? "application/problem+json" : "application/json",
+			body ? body : "", body ? strlen(body) : 0);
 	snprintf(rq->etag, sizeof rq->etag, "%s", etag ? etag : "");
 	snprintf(rq->location, sizeof rq->location, "%s", loc ? loc : "");
 	json_decref(env);

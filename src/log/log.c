@@ -60,7 +60,8 @@ void log_json(enum log_level lvl, const char *msg, json_t *fields)
 	if (line && fields)
 		json_object_update(line, fields);
 	json_decref(fields);
-	text = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	text = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+		    : NULL;
 	json_decref(line);
 	if (!text) {
 		static const char oom[] = "{\"level\":\"error\",\"msg\":\"log: out of memory\"}\n";

@@ -184,6 +184,16 @@ static int verify_one(const struct audit_rec *r, void *arg)
 			 (long long)v->expect_seq);
 		return 1;
 	}
+	/* Its own hash first: a record that was edited or moved (the hash
+	 * covers seq) is the one to name. */
+	svc_audit_hash(r, hash);
+	if (strcmp(hash, r->hash) != 0) {
+		out->bad_seq = r->seq;
+		snprintf(out->reason, sizeof out->reason,
+			 "record %lld was edited or moved: its content does not match its hash",
+			 (long long)r->seq);
+		return 1;
+	}
 	if (strcmp(r->prev_hash, v->prev_hash) != 0) {
 		/* This record no longer links to its predecessor: the
 		 * predecessor was changed (and re-hashed), or records moved. */
@@ -191,14 +201,6 @@ static int verify_one(const struct audit_rec *r, void *arg)
 		snprintf(out->reason, sizeof out->reason,
 			 "record %lld was edited or reordered: record %lld does not link to it",
 			 (long long)out->bad_seq, (long long)r->seq);
-		return 1;
-	}
-	svc_audit_hash(r, hash);
-	if (strcmp(hash, r->hash) != 0) {
-		out->bad_seq = r->seq;
-		snprintf(out->reason, sizeof out->reason,
-			 "record %lld was edited: its content does not match its hash",
-			 (long long)r->seq);
 		return 1;
 	}
 	v->expect_seq++;

@@ -301,6 +301,14 @@ static int take_password(struct svc *svc, const struct espec *e, json_t *body,
 	return rc;
 }
 
+/* A unique constraint other than the key failed: say which field. */
+static int unique_conflict(const struct espec *e, struct verr *err)
+{
+	if (e == &ESPEC_ITEMS)
+		verr_set(err, "nsn", "is already used by another item");
+	return ST_CONFLICT;
+}
+
 /* ---- Creating. ------------------------------------------------------------- */
 
 struct write_ctx {
@@ -327,13 +335,13 @@ static int create_work(struct store_tx *tx, void *arg)
 	rc = store_rec_insert(tx, c->e, c->rec);
 	if (rc == ST_CONFLICT) {
 		json_t *cur = NULL;
-		if (store_rec_get(tx, c->e, key, &cur) == ST_OK)
-			rc = verr_set(c->err, c->e->key, "'%s' already exists", key);
-		else if (c->e == &ESPEC_ITEMS)
-			rc = verr_set(c->err, "nsn", "is already used by another item");
+		bool taken = store_rec_get(tx, c->e, key, &cur) == ST_OK;
+
 		json_decref(cur);
-		/* A taken key is a conflict, not bad input. */
-		return rc == ST_INVALID && strcmp(c->err->field, c->e->key) == 0 ? ST_CONFLICT : rc;
+		if (!taken)
+			return unique_conflict(c->e, c->err);
+		verr_set(c->err, c->e->key, "'%s' already exists", key);
+		return ST_CONFLICT;
 	}
 	if (rc != ST_OK)
 		return rc;
@@ -402,6 +410,11 @@ static int check_self(const struct write_ctx *c, const json_t *after, struct ver
 	if (c->p->role == ROLE_ADMIN &&
 	    role_parse(json_string_value(json_object_get(after, "role"))) != ROLE_ADMIN)
 		return verr_set(err, "role", "you cannot remove your own admin role");
+	const char *until = json_string_value(json_object_get(after, "expires_on"));
+	char today[32];
+	time_format(svc_now_ms(), today);
+	if (until && strncmp(until, today, 10) < 0)
+		return verr_set(err, "expires_on", "you cannot expire your own account");
 	return ST_OK;
 }
 
@@ -426,9 +439,16 @@ static int update_work(struct store_tx *tx, void *arg)
 	if ((rc = check_self(c, next, c->err)) != ST_OK)
 		goto done;
 	json_object_set_new(next, "version", json_integer(version + 1));
-	if ((rc = store_rec_update(tx, c->e, c->key, next, version)) != ST_OK)
+	if ((rc = store_rec_update(tx, c->e, c->key, next, version)) != ST_OK) {
+		if (rc == ST_CONFLICT)
+			rc = unique_conflict(c->e, c->err);
 		goto done;
-	if (c->e == &ESPEC_USERS && json_is_true(json_object_get(next, "disabled")) &&
+	}
+	/* A disabled account, or a password reset by somebody else (a
+	 * suspected compromise), ends the user's sessions at once. */
+	if (c->e == &ESPEC_USERS &&
+	    (json_is_true(json_object_get(next, "disabled")) ||
+	     (json_object_get(c->rec, "password_hash") && strcmp(c->key, c->p->username) != 0)) &&
 	    (rc = store_token_revoke_user(tx, c->key, svc_now_ms())) != ST_OK)
 		goto done;
 	before = espec_public(c->e, cur);
@@ -483,6 +503,52 @@ int svc_user_passwd(struct svc *svc, const struct principal *p, const char *user
 	rc = svc_rec_update(svc, p, &ESPEC_USERS, username, patch, -1, &out, err);
 	json_decref(patch);
 	json_decref(out);
+	return rc;
+}
+
+struct hash_ctx {
+	const char *username;
+	char hash[160];
+};
+
+static int read_hash(struct store_tx *tx, void *arg)
+{
+	struct hash_ctx *c = arg;
+	json_t *user = NULL;
+	int rc = store_rec_get(tx, &ESPEC_USERS, c->username, &user);
+
+	if (rc == ST_OK)
+		snprintf(c->hash, sizeof c->hash, "%s",
+			 json_string_value(json_object_get(user, "password_hash")));
+	json_decref(user);
+	return rc;
+}
+
+int svc_password_change(struct svc *svc, const struct principal *p, const char *current,
+			const char *password, struct verr *err)
+{
+	struct hash_ctx h = {.username = p->username};
+	json_t *patch = NULL;
+	char hash[160];
+	int rc;
+
+	if ((rc = store_run(svc->store, STORE_READ, read_hash, &h)) != ST_OK)
+		return rc;
+	if (crypto_pwhash_str_verify(h.hash, current, strlen(current)) != 0)
+		return verr_set(err, "current_password", "is not your current password");
+	if ((rc = svc_password_hash(svc, password, hash, err)) != ST_OK) {
+		if (rc == ST_INVALID)
+			snprintf(err->field, sizeof err->field, "new_password");
+		return rc;
+	}
+	if (!(patch = json_pack("{s:s}", "password_hash", hash)))
+		return ST_INTERNAL;
+	sodium_memzero(hash, sizeof hash);
+	struct write_ctx c = {.p = p, .e = &ESPEC_USERS, .key = p->username, .rec = patch,
+			      .if_match = -1, .err = err};
+	rc = store_run(svc->store, STORE_WRITE, update_work, &c);
+	json_decref(c.out);
+	json_decref(patch);
 	return rc;
 }
 

@@ -92,7 +92,12 @@ int svc_rec_update(struct svc *svc, const struct principal *p, const struct espe
 int svc_rec_delete(struct svc *svc, const struct principal *p, const struct espec *e,
 		   const char *key, int64_t if_match, struct verr *err);
 
-/* Set a user's password (admin, or the user themself). */
+/* Change the caller's own password, proving the current one.  Field errors
+ * name current_password or new_password. */
+int svc_password_change(struct svc *svc, const struct principal *p, const char *current,
+			const char *password, struct verr *err);
+
+/* Set a user's password (admin); the user's sessions end. */
 int svc_user_passwd(struct svc *svc, const struct principal *p,
 		    const char *username, const char *password, struct verr *err);
 

@@ -1244,7 +1244,12 @@ START_TEST(drift_is_caught)
 
 	n = y_path(doc, "components", "schemas", "Problem", "properties", "type", "enum",
 		   (char *)NULL);
-	y_free(n->kids[--n->nkids]);
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (n->kids[i]->value && strcmp(n->kids[i]->value, "urn:nsatu:problem:unavailable") == 0) {
+			free(n->kids[i]->value);
+			n->kids[i]->value = strdup("urn:nsatu:problem:gone");
+		}
+	}
 	expect_caught("a problem type missing", "urn:nsatu:problem:unavailable");
 
 	n = y_path(doc, "paths", "/api/v1/users/{id}", "patch", "responses", (char *)NULL);

@@ -113,7 +113,7 @@ int pg_migrate(struct store *s, int *applied, int *version)
 		goto fail;
 	}
 	if (PQntuples(res) == 1)
-		current = atoi(PQgetvalue(res, 0, 0));
+		current = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
 	else if (run(c->db, "INSERT INTO nsatu_schema VALUES (0)") != ST_OK) {
 		PQclear(res);
 		goto fail;

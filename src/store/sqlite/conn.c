@@ -187,6 +187,15 @@ static struct sq_conn *conn_open(struct sq_store *s, char *errbuf, size_t errlen
 	    exec_sql(c->db, "PRAGMA synchronous=FULL", errbuf, errlen) ||
 	    exec_sql(c->db, "PRAGMA journal_mode=WAL", errbuf, errlen))
 		goto fail;
+	/* Test knob: checkpoint after every few pages, so that the crash
+	 * test can kill the server in the middle of checkpoints. */
+	const char *ckpt = getenv("NSATU_SQLITE_AUTOCHECKPOINT");
+	long pages = ckpt ? strtol(ckpt, NULL, 10) : 0;
+	if (pages > 0 && pages < 1000000) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA wal_autocheckpoint=%ld", pages);
+		exec_sql(c->db, pragma, NULL, 0);
+	}
 	c->tx.base.ops = s->base.ops;
 	c->tx.base.store = &s->base;
 	c->tx.conn = c;

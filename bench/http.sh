@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# bench/http.sh - nsatu's list endpoint against nginx serving the same bytes.
+#
+# Seeds a database with the demo data and BENCH_ITEMS (100000) extra items,
+# serves it with nsatu, takes one 50-row page from the middle of the item
+# table (a real keyset seek), and saves its body.  nginx then serves that
+# body as a static file, which is the ceiling for "an HTTP/1.1 server on
+# these two cores answering this response".  wrk drives both with the same
+# load; the script prints req/s and p99 latency for each, the ratio, and
+# whether nsatu meets its targets.
+#
+# A measurement, not a test: a missed target still exits 0.  It exits
+# non-zero only when the benchmark itself could not run.
+#
+# Run through `make bench-http`, which builds build/nsatu and build/bench-seed.
+# Environment: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (64),
+# BENCH_THREADS (2), BENCH_ITEMS (100000).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+SECONDS_RUN=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-2}
+ITEMS=${BENCH_ITEMS:-100000}
+RATIO_TARGET=0.30
+P99_TARGET_MS=10
+
+NSATU=build/nsatu
+SEED=build/bench-seed
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+
+die() { echo "bench-http: $*" >&2; exit 1; }
+
+for tool in curl jq wrk awk "$NGINX" "$NSATU" "$SEED"; do
+  command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run make bench-http; scripts/deps installs wrk and nginx-light)"
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsatu-bench.XXXXXX")
+nsatu_pid=
+nginx_pid=
+wrk_pid=
+
+# Stop one process we started: TERM, up to 5 s, then KILL.
+stop() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop "$wrk_pid"
+  stop "$nginx_pid"
+  stop "$nsatu_pid"
+  if [ "$rc" -ne 0 ]; then
+    for log in "$tmp"/nsatu.log "$tmp"/nginx-error.log "$tmp"/nginx-stderr.log; do
+      [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 20 "$log" >&2; }
+    done
+  fi
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Wait up to $2 tenths of a second for command $1 to succeed while process
+# $3 is alive.
+wait_for() {
+  local check=$1 tries=$2 pid=$3
+  for _ in $(seq "$tries"); do
+    eval "$check" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---- nsatu: seed, start, log in, take a page from the middle. -------------
+
+echo "== seeding $ITEMS items"
+"$SEED" "$tmp/bench.db" "$ITEMS"
+
+"$NSATU" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --port-file "$tmp/nsatu.port" \
+  --log-level warn --threads 2 >"$tmp/nsatu.log" 2>&1 &
+nsatu_pid=$!
+# shellcheck disable=SC2016 # expanded by eval in wait_for
+wait_for '[ -s "$tmp/nsatu.port" ]' 100 "$nsatu_pid" || die "nsatu did not start"
+nsatu_port=$(tr -d '[:space:]' <"$tmp/nsatu.port")
+base="http://127.0.0.1:$nsatu_port"
+wait_for "curl -fsS --max-time 2 -o /dev/null $base/healthz 2>/dev/null" 50 "$nsatu_pid" ||
+  die "nsatu does not answer on $base"
+
+token=$(curl -fsS --max-time 10 -X POST "$base/api/v1/sessions" \
+  -H 'Content-Type: application/json' \
+  -d '{"username":"planner","password":"demo-planner-2026"}' | jq -er .token) ||
+  die "login as planner failed"
+auth="Authorization: Bearer $token"
+
+# Walk 500-row pages to the middle of the table for a real cursor.
+cursor=
+walked=0
+while [ $((walked + 500)) -le $((ITEMS / 2)) ]; do
+  url="$base/api/v1/items?limit=500${cursor:+&cursor=$cursor}"
+  cursor=$(curl -fsS --max-time 10 -H "$auth" "$url" | jq -er .next_cursor) ||
+    die "walking the item list failed at row $walked"
+  walked=$((walked + 500))
+done
+[ -n "$cursor" ] || die "too few items to seek into (BENCH_ITEMS=$ITEMS)"
+path="/api/v1/items?limit=50&cursor=$cursor"
+
+mkdir -p "$tmp/www"
+status=$(curl -sS --max-time 10 -H "$auth" -o "$tmp/www/page.json" -w '%{http_code}' "$base$path") ||
+  die "fetching $path failed"
+[ "$status" = 200 ] || die "GET $path answered $status: $(head -c 300 "$tmp/www/page.json")"
+count=$(jq -e '.items | length' "$tmp/www/page.json") || die "the page is not JSON"
+[ "$count" = 50 ] || die "the page has $count items, not 50"
+first=$(jq -r '.items[0].code' "$tmp/www/page.json")
+echo "== page: 50 items from $first after $walked rows, $(wc -c <"$tmp/www/page.json") bytes"
+
+# ---- nginx: a private instance serving the same body. ----------------------
+
+mkdir -p "$tmp/nginx/logs"
+chmod 755 "$tmp" "$tmp/www"
+chmod 644 "$tmp/www/page.json"
+
+start_nginx() {
+  local port=$1
+  cat >"$tmp/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { }
+  default_type application/json;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/www;
+    location = /api/v1/items { try_files /page.json =404; }
+  }
+}
+EOF
+  "$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -e "$tmp/nginx-error.log" 2>"$tmp/nginx-stderr.log" &
+  nginx_pid=$!
+  wait_for "curl -fsS --max-time 2 -o /dev/null 'http://127.0.0.1:$port$path' 2>/dev/null" 50 "$nginx_pid"
+}
+
+# nginx cannot report a port the kernel chose, so try random high ports that
+# nothing answers on until nginx binds one.
+nginx_port=
+for _ in 1 2 3 4 5; do
+  port=$((20000 + RANDOM % 40000))
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+  if start_nginx "$port"; then nginx_port=$port; break; fi
+  stop "$nginx_pid"
+  nginx_pid=
+done
+[ -n "$nginx_port" ] || die "nginx did not start"
+cmp -s <(curl -fsS --max-time 10 "http://127.0.0.1:$nginx_port$path") "$tmp/www/page.json" ||
+  die "nginx does not serve the saved page"
+
+# ---- Measure. -------------------------------------------------------------
+
+# Convert a wrk duration ("812.00us", "4.51ms", "1.02s", "1.50m") to ms.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000;
+    else if (u == "m") n *= 60000; else if (u != "ms") exit 1
+    printf "%.2f", n }'
+}
+
+# wrk NAME OUT ARGS...: run wrk in the background and wait for it, so that
+# a signal reaches the cleanup trap at once instead of after the run.
+wrk_run() {
+  local name=$1 out=$2 secs=$3
+  shift 3
+  timeout $((secs + 30)) wrk "$@" >"$out" &
+  wrk_pid=$!
+  wait "$wrk_pid" || die "wrk against $name failed"
+  wrk_pid=
+}
+
+# run_wrk NAME URL [HEADER]: sets rps and p99 (ms); prints wrk's output.
+run_wrk() {
+  local name=$1 url=$2 out="$tmp/wrk-$1.txt"
+  local hdr=()
+  [ $# -ge 3 ] && hdr=(-H "$3")
+  if [ "$WARMUP" -gt 0 ]; then
+    wrk_run "$name" /dev/null "$WARMUP" -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${hdr[@]}" "$url"
+  fi
+  wrk_run "$name" "$out" "$SECONDS_RUN" -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency \
+    "${hdr[@]}" "$url"
+  sed 's/^/    /' "$out"
+  if grep -q 'Non-2xx or 3xx responses' "$out"; then
+    die "$name answered errors under load: $(grep 'Non-2xx' "$out")"
+  fi
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+  local raw
+  raw=$(awk '$1 == "99%" { print $2 }' "$out")
+  if [ -z "$rps" ] || [ -z "$raw" ]; then die "cannot read wrk's output for $name"; fi
+  p99=$(to_ms "$raw") || die "unknown latency unit in '$raw'"
+}
+
+# Both servers and wrk share this machine's CPUs, so other work skews the
+# figures: sample how busy the CPUs are for a second while ours are idle.
+cpu_busy() {
+  local a b
+  a=$(head -n1 /proc/stat 2>/dev/null) || { echo 0; return; }
+  sleep 1
+  b=$(head -n1 /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN {
+    na = split(a, x); split(b, y); tot = 0
+    for (i = 2; i <= na; i++) tot += y[i] - x[i]
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%.0f", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
+}
+busy=$(cpu_busy)
+if [ "$busy" -gt 10 ]; then
+  echo "bench-http: warning: the CPUs were ${busy} % busy with other work before measuring; the figures will be noisy" >&2
+fi
+
+echo "== nsatu: wrk -t$THREADS -c$CONNS -d${SECONDS_RUN}s"
+run_wrk nsatu "$base$path" "$auth"
+nsatu_rps=$rps nsatu_p99=$p99
+echo "== nginx: wrk -t$THREADS -c$CONNS -d${SECONDS_RUN}s"
+run_wrk nginx "http://127.0.0.1:$nginx_port$path"
+nginx_rps=$rps nginx_p99=$p99
+
+# ---- Report. --------------------------------------------------------------
+
+ratio=$(awk -v a="$nsatu_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+verdict() { awk -v x="$1" -v op="$2" -v t="$3" \
+  'BEGIN { ok = (op == ">=") ? x >= t : x < t; print ok ? "PASS" : "MISS" }'; }
+
+echo
+echo "HTTP benchmark: GET /api/v1/items?limit=50&cursor=... ($ITEMS items, $CONNS connections, ${SECONDS_RUN}s, $(nproc) CPUs, ${busy} % CPU busy before)"
+printf '  %-8s %12s %10s\n' server req/s "p99 ms"
+printf '  %-8s %12.0f %10.2f\n' nsatu "$nsatu_rps" "$nsatu_p99"
+printf '  %-8s %12.0f %10.2f\n' nginx "$nginx_rps" "$nginx_p99"
+echo "ratio nsatu/nginx req/s = $ratio (target >= $RATIO_TARGET) $(verdict "$ratio" '>=' "$RATIO_TARGET")"
+echo "p99 nsatu = $nsatu_p99 ms (target < $P99_TARGET_MS ms at $CONNS connections) $(verdict "$nsatu_p99" '<' "$P99_TARGET_MS")"

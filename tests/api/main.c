@@ -1,0 +1,27 @@
+/*
+ * main.c - runs the API suites against real nsatu servers ($NSATU_BIN).
+ * Check prints its closing line ("100%: Checks: N, Failures: 0, Errors:
+ * 0"); the exit status is 0 only when every test passed.  Each test runs
+ * in its own forked process (CK_FORK) and starts its own server.
+ */
+#include "client.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	client_init();
+	sr = srunner_create(suite_auth());
+	srunner_add_suite(sr, suite_errors());
+	srunner_add_suite(sr, suite_records());
+	srunner_add_suite(sr, suite_audit());
+	srunner_add_suite(sr, suite_ops());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	client_cleanup(failed != 0);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
