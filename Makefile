@@ -67,7 +67,7 @@ endef
 $(eval $(call build_variant,release,build))
 $(eval $(call build_variant,asan,build/asan))
 
-.PHONY: all deps-ok run test test-unit test-api bench-http clean lint
+.PHONY: all deps-ok run test test-unit test-api test-ha bench-http clean lint
 
 all: build/nsatu
 
@@ -89,6 +89,10 @@ test-unit: build/unit-tests
 
 test-api: build/nsatu build/api-tests
 	NSATU_BIN=build/nsatu build/api-tests
+
+# PostgreSQL primary + synchronous standby, fail-over under load (also in make test).
+test-ha: build/nsatu
+	tests/ha.sh
 
 # libFuzzer harness for the JSON request decoder (clang only).
 FUZZ_SRC := tests/fuzz/fuzz_decode.c src/http/decode.c $(wildcard src/core/*.c)

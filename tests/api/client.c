@@ -9,6 +9,7 @@
 #include "client.h"
 
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,7 +28,8 @@
  * server.  Check ends a failed test with _exit(), so no test cleans up after
  * itself then; removing the root at the end leaves nothing behind. */
 static char template_dir[64];
-static char template_db[96];
+static char template_db[256];
+static char pg_template[64];  /* PostgreSQL: the template database name */
 
 /* A private copy of $NSATU_BIN, so that a rebuild during the run cannot
  * pull the binary away from under the tests. */
@@ -46,6 +48,52 @@ const char *nsatu_bin(void)
 	return b;
 }
 
+/* ---- PostgreSQL (when NSATU_TEST_DB names a server). ----------------------------- */
+
+const char *client_pg_url(void)
+{
+	const char *u = getenv("NSATU_TEST_DB");
+
+	return u && (strncmp(u, "postgresql://", 13) == 0 || strncmp(u, "postgres://", 11) == 0)
+		       ? u : NULL;
+}
+
+bool client_pg_exec(const char *url, const char *sql, char *err, size_t errlen)
+{
+	PGconn *db = PQconnectdb(url);
+	PGresult *res = NULL;
+	bool ok = PQstatus(db) == CONNECTION_OK;
+
+	if (ok) {
+		res = PQexec(db, sql);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+	}
+	if (!ok && err)
+		snprintf(err, errlen, "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(db));
+	PQclear(res);
+	PQfinish(db);
+	return ok;
+}
+
+/* @url with its database name replaced by @name. */
+static void url_with_db(const char *url, const char *name, char *out, size_t size)
+{
+	const char *slash = strrchr(url, '/');
+	const char *query = strchr(url, '?');
+
+	snprintf(out, size, "%.*s/%s%s", (int)(slash - url), url, name, query ? query : "");
+}
+
+static void pg_sql_or_die(const char *sql)
+{
+	char err[512];
+
+	if (!client_pg_exec(client_pg_url(), sql, err, sizeof err)) {
+		fprintf(stderr, "api-tests: %s: %s\n", sql, err);
+		exit(2);
+	}
+}
+
 /* ---- Servers. ------------------------------------------------------------------ */
 
 void client_init(void)
@@ -60,6 +108,15 @@ void client_init(void)
 		exit(2);
 	}
 	snprintf(template_db, sizeof template_db, "%s/t.db", template_dir);
+	if (client_pg_url()) {
+		char sql[128];
+		snprintf(pg_template, sizeof pg_template, "nsatu_api_tpl_%d", (int)getpid());
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", pg_template);
+		pg_sql_or_die(sql);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_template);
+		pg_sql_or_die(sql);
+		url_with_db(client_pg_url(), pg_template, template_db, sizeof template_db);
+	}
 	snprintf(bin_copy, sizeof bin_copy, "%s/nsatu", template_dir);
 	if (!copy_file(getenv("NSATU_BIN"), bin_copy) || chmod(bin_copy, 0755) != 0) {
 		perror("api-tests: copying $NSATU_BIN");
@@ -79,6 +136,11 @@ void client_init(void)
 
 void client_cleanup(bool keep)
 {
+	if (client_pg_url() && !keep) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", pg_template);
+		client_pg_exec(client_pg_url(), sql, NULL, 0);
+	}
 	if (keep)
 		fprintf(stderr, "api-tests: server logs and databases kept in %s\n", template_dir);
 	else
@@ -144,9 +206,20 @@ struct server *server_start(const char *flag, ...)
 	ck_assert(s != NULL);
 	snprintf(s->dir, sizeof s->dir, "%s/srv-XXXXXX", template_dir);
 	ck_assert(mkdtemp(s->dir) != NULL);
-	snprintf(s->db, sizeof s->db, "%s/t.db", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
-	ck_assert_msg(copy_file(template_db, s->db), "cannot copy the demo database");
+	if (client_pg_url()) {
+		/* A fresh database per server, cloned from the demo template. */
+		static unsigned counter;
+		char sql[192], err[512];
+
+		snprintf(s->pg_name, sizeof s->pg_name, "nsatu_api_%d_%u", (int)getpid(), counter++);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", s->pg_name, pg_template);
+		ck_assert_msg(client_pg_exec(client_pg_url(), sql, err, sizeof err), "%s: %s", sql, err);
+		url_with_db(client_pg_url(), s->pg_name, s->db, sizeof s->db);
+	} else {
+		snprintf(s->db, sizeof s->db, "%s/t.db", s->dir);
+		ck_assert_msg(copy_file(template_db, s->db), "cannot copy the demo database");
+	}
 	va_start(ap, flag);
 	spawn(s, flag, ap);
 	va_end(ap);
@@ -181,6 +254,11 @@ void server_end(struct server *s)
 {
 	int code = server_stop(s);
 
+	if (*s->pg_name) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", s->pg_name);
+		client_pg_exec(client_pg_url(), sql, NULL, 0);
+	}
 	rm_tree(s->dir);
 	for (size_t i = 0; i < s->ntokens; i++)
 		free(s->tokens[i]);

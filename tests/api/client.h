@@ -34,11 +34,17 @@ struct server {
 	pid_t pid;          /* 0 when stopped */
 	unsigned port;
 	char dir[96];       /* private temp dir: t.db, port, server.log */
-	char db[128];
+	char db[256];       /* SQLite file, or a PostgreSQL URL */
+	char pg_name[64];   /* PostgreSQL: this server's database, else "" */
 	char log[128];
 	char *tokens[SERVER_MAX_TOKENS]; /* from login(), freed with the server */
 	size_t ntokens;
 };
+
+/* The PostgreSQL server the tests run on ($NSATU_TEST_DB), or NULL for SQLite. */
+const char *client_pg_url(void);
+/* Run one SQL text on the database at @url; false with @err set on failure. */
+bool client_pg_exec(const char *url, const char *sql, char *err, size_t errlen);
 
 /*
  * Start `nsatu serve` on a fresh copy of the demo database with the extra

@@ -16,6 +16,11 @@
 
 static void tamper(const char *db, const char *sql)
 {
+	if (client_pg_url()) {
+		char err[512];
+		ck_assert_msg(client_pg_exec(db, sql, err, sizeof err), "%s: %s", sql, err);
+		return;
+	}
 	sqlite3 *h = NULL;
 	char *msg = NULL;
 	int rc = sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL);
