@@ -177,6 +177,24 @@ const char *check_username(const char *s);
 const char *check_date(const char *s);    /* YYYY-MM-DD, real date */
 bool utf8_valid(const char *s, size_t n);
 
+/* ---- JSON text written directly (jsonw.c). ------------------------------ */
+
+/* A growing text buffer; zero-initialise.  On allocation failure it stops
+ * growing and sets @failed; the caller checks once at the end. */
+struct jbuf {
+	char *p;        /* NUL-terminated text; owned, free with jbuf_free */
+	size_t len, cap;
+	bool failed;
+};
+
+/* @lit must be a string literal (the "" around it makes sure). */
+#define jbuf_lit(b, lit) jbuf_raw((b), "" lit "", sizeof(lit) - 1)
+void jbuf_raw(struct jbuf *b, const char *s, size_t n);
+void jbuf_str(struct jbuf *b, const char *s, size_t n);  /* quoted, escaped */
+void jbuf_int(struct jbuf *b, long long v);
+void jbuf_real(struct jbuf *b, double v);                /* as jansson, 15 digits */
+void jbuf_free(struct jbuf *b);
+
 /* ---- Time (pure formatting; the caller supplies the clock). ---------- */
 
 /* Format @unix_ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into @buf (>= 25 bytes). */

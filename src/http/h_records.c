@@ -11,13 +11,14 @@ void h_rec_list(struct http_req *rq)
 {
 	struct http_list_args a;
 	struct verr err = {.field = ""};
-	json_t *page;
+	struct jbuf page = {0};
 	int rc;
 
 	if (!http_list_params(rq, &a))
 		return;
-	rc = svc_rec_list(rq->svc, &rq->who, rq->route->entity, &a.q, &page, &err);
+	rc = svc_rec_list_text(rq->svc, &rq->who, rq->route->entity, &a.q, &page, &err);
 	if (rc != ST_OK) {
+		jbuf_free(&page);
 		/* A bad filter value is a malformed query, not a bad record. */
 		if (rc == ST_INVALID)
 			http_problem(rq, E_BAD_REQUEST, err.field, "%s", err.reason);
@@ -25,7 +26,7 @@ void h_rec_list(struct http_req *rq)
 			http_reply_status(rq, rc, &err);
 		return;
 	}
-	http_reply_json(rq, 200, page);
+	http_reply_owned(rq, 200, "application/json", page.p, page.len);
 }
 
 void h_rec_get(struct http_req *rq)

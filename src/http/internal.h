@@ -63,6 +63,9 @@ void http_reply_json(struct http_req *rq, int status, json_t *body);
 void http_reply_text(struct http_req *rq, int status, const char *ctype,
 		     const char *text, size_t len);
 void http_reply_empty(struct http_req *rq, int status);
+/* Send @text (malloc'd; ownership passes to the request). */
+void http_reply_owned(struct http_req *rq, int status, const char *ctype, char *text,
+		      size_t len);
 /* Set ETag from a record's "version". */
 void http_set_etag(struct http_req *rq, const json_t *rec);
 

@@ -50,6 +50,14 @@ void http_reply_text(struct http_req *rq, int status, const char *ctype,
 	rq->ctype = ctype;
 }
 
+void http_reply_owned(struct http_req *rq, int status, const char *ctype, char *text,
+		      size_t len)
+{
+	set_out(rq, text, len);
+	rq->status = status;
+	rq->ctype = ctype;
+}
+
 void http_reply_empty(struct http_req *rq, int status)
 {
 	set_out(rq, NULL, 0);

@@ -111,6 +111,93 @@ int store_run(struct store *s, enum store_mode mode, store_work_fn fn, void *arg
 	return rc;
 }
 
+json_t *store_row_json(const struct espec *e, const struct store_value *row)
+{
+	json_t *obj = json_object();
+
+	for (size_t i = 0; obj && i < e->nfields; i++) {
+		const struct store_value *v = &row[i];
+		json_t *j;
+
+		if (v->null) {
+			j = json_null();
+		} else {
+			switch (e->fields[i].type) {
+			case FT_INT: j = json_integer(v->i); break;
+			case FT_NUMBER: j = json_real(v->d); break;
+			case FT_BOOL: j = json_boolean(v->i); break;
+			default: j = json_stringn(v->s, v->len); break;
+			}
+		}
+		if (!j || json_object_set_new_nocheck(obj, e->fields[i].name, j) != 0) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+static int one_row(const struct espec *e, const struct store_value *row, void *arg)
+{
+	json_t **out = arg;
+
+	*out = store_row_json(e, row);
+	return 1;
+}
+
+int store_rec_get(struct store_tx *tx, const struct espec *e, const char *key,
+		  json_t **out)
+{
+	int rc;
+
+	*out = NULL;
+	rc = tx->ops->rec_fetch(tx, e, key, one_row, out);
+	if (rc == ST_OK && !*out)
+		rc = ST_INTERNAL;
+	if (rc != ST_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+struct list_acc {
+	json_t *rows;
+	bool failed;
+};
+
+static int append_row(const struct espec *e, const struct store_value *row, void *arg)
+{
+	struct list_acc *a = arg;
+	json_t *obj = store_row_json(e, row);
+
+	if (!obj || json_array_append_new(a->rows, obj) != 0) {
+		a->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+int store_rec_list(struct store_tx *tx, const struct espec *e,
+		   const struct store_query *q, json_t **rows)
+{
+	struct list_acc a = {json_array(), false};
+	int rc;
+
+	*rows = NULL;
+	if (!a.rows)
+		return ST_INTERNAL;
+	rc = tx->ops->rec_scan(tx, e, q, append_row, &a);
+	if (rc == ST_OK && a.failed)
+		rc = ST_INTERNAL;
+	if (rc != ST_OK) {
+		json_decref(a.rows);
+		return rc;
+	}
+	*rows = a.rows;
+	return ST_OK;
+}
+
 void store_audit_rec_clear(struct audit_rec *r)
 {
 	free(r->before);

@@ -42,6 +42,20 @@ struct store_query {
 	size_t limit;       /* at most this many rows */
 };
 
+/* One field's value in a row, typed by the entity's field spec. */
+struct store_value {
+	bool null;
+	int64_t i;       /* FT_INT; FT_BOOL as 0 or 1 */
+	double d;        /* FT_NUMBER */
+	const char *s;   /* text types: valid only during the callback */
+	size_t len;
+};
+
+/* Called once per row with one value per field of @e, in spec order;
+ * return non-zero to stop the scan. */
+typedef int (*store_row_fn)(const struct espec *e, const struct store_value *row,
+			    void *arg);
+
 /* ---- Rows of the security core. ---------------------------------------- */
 
 #define STORE_HASH_HEX 65  /* 32-byte BLAKE2b digest in hex, plus NUL */
@@ -114,12 +128,12 @@ struct store_ops {
 	int (*commit)(struct store_tx *tx);
 	void (*rollback)(struct store_tx *tx);
 
-	/* *@out is a new object the caller owns; ST_NOT_FOUND if absent. */
-	int (*rec_get)(struct store_tx *tx, const struct espec *e, const char *key,
-		       json_t **out);
-	/* *@rows is a new array, ordered by key. */
-	int (*rec_list)(struct store_tx *tx, const struct espec *e,
-			const struct store_query *q, json_t **rows);
+	/* The record with @key to @fn; ST_NOT_FOUND if absent. */
+	int (*rec_fetch)(struct store_tx *tx, const struct espec *e, const char *key,
+			 store_row_fn fn, void *arg);
+	/* The records matching @q, ordered by key, to @fn one by one. */
+	int (*rec_scan)(struct store_tx *tx, const struct espec *e,
+			const struct store_query *q, store_row_fn fn, void *arg);
 	/* Insert @rec as given, its "version" included.  ST_CONFLICT if the
 	 * key is taken. */
 	int (*rec_insert)(struct store_tx *tx, const struct espec *e,
@@ -199,8 +213,7 @@ int store_run(struct store *s, enum store_mode mode, store_work_fn fn, void *arg
 
 /* Thin dispatchers, so callers read as plain calls. */
 #define STORE_CALL(tx, op, ...) ((tx)->ops->op((tx), __VA_ARGS__))
-#define store_rec_get(tx, ...) STORE_CALL(tx, rec_get, __VA_ARGS__)
-#define store_rec_list(tx, ...) STORE_CALL(tx, rec_list, __VA_ARGS__)
+#define store_rec_scan(tx, ...) STORE_CALL(tx, rec_scan, __VA_ARGS__)
 #define store_rec_insert(tx, ...) STORE_CALL(tx, rec_insert, __VA_ARGS__)
 #define store_rec_update(tx, ...) STORE_CALL(tx, rec_update, __VA_ARGS__)
 #define store_rec_delete(tx, ...) STORE_CALL(tx, rec_delete, __VA_ARGS__)
@@ -217,6 +230,16 @@ int store_run(struct store *s, enum store_mode mode, store_work_fn fn, void *arg
 #define store_idem_drop(tx, ...) STORE_CALL(tx, idem_drop, __VA_ARGS__)
 #define store_login_get(tx, ...) STORE_CALL(tx, login_get, __VA_ARGS__)
 #define store_login_put(tx, ...) STORE_CALL(tx, login_put, __VA_ARGS__)
+
+/* Records as JSON, built from rec_fetch and rec_scan.  store_rec_get: *@out
+ * is a new object, ST_NOT_FOUND if absent.  store_rec_list: *@rows is a new
+ * array ordered by key. */
+int store_rec_get(struct store_tx *tx, const struct espec *e, const char *key,
+		  json_t **out);
+int store_rec_list(struct store_tx *tx, const struct espec *e,
+		   const struct store_query *q, json_t **rows);
+/* One row as a JSON object (new reference, NULL on OOM or bad stored text). */
+json_t *store_row_json(const struct espec *e, const struct store_value *row);
 
 /* Free the strings an audit record owns (not the record itself). */
 void store_audit_rec_clear(struct audit_rec *r);

@@ -56,34 +56,98 @@ static bool in_scope(const struct principal *p, const struct espec *e, const jso
 
 /* ---- Listing. -------------------------------------------------------------- */
 
-struct list_ctx {
+/*
+ * A page is written as JSON text straight from the rows: no tree is built
+ * per record.  One row more than the limit is read to know whether another
+ * page follows.
+ */
+struct page_ctx {
 	const struct espec *e;
 	struct store_query q;
-	json_t *rows;
+	size_t limit, n, key_field;
+	struct jbuf *b;
+	char last_key[256];
+	bool more;
 };
 
-static int list_work(struct store_tx *tx, void *arg)
+static void write_value(struct jbuf *b, enum ftype type, const struct store_value *v)
 {
-	struct list_ctx *c = arg;
-
-	json_decref(c->rows);
-	c->rows = NULL;
-	return store_rec_list(tx, c->e, &c->q, &c->rows);
+	if (v->null) {
+		jbuf_lit(b, "null");
+		return;
+	}
+	switch (type) {
+	case FT_INT: jbuf_int(b, v->i); break;
+	case FT_NUMBER: jbuf_real(b, v->d); break;
+	case FT_BOOL:
+		if (v->i)
+			jbuf_lit(b, "true");
+		else
+			jbuf_lit(b, "false");
+		break;
+	default: jbuf_str(b, v->s, v->len); break;
+	}
 }
 
-int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec *e,
-		 const struct svc_list *q, json_t **page, struct verr *err)
+static int write_row(const struct espec *e, const struct store_value *row, void *arg)
+{
+	struct page_ctx *c = arg;
+	bool first = true;
+
+	if (c->n == c->limit) {
+		c->more = true;
+		return 1;
+	}
+	if (c->n)
+		jbuf_lit(c->b, ",");
+	jbuf_lit(c->b, "{");
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fspec *f = &e->fields[i];
+
+		if (f->flags & FS_PRIVATE)
+			continue;
+		if (!first)
+			jbuf_lit(c->b, ",");
+		first = false;
+		jbuf_str(c->b, f->name, strlen(f->name));
+		jbuf_lit(c->b, ":");
+		write_value(c->b, f->type, &row[i]);
+	}
+	jbuf_lit(c->b, "}");
+	const struct store_value *key = &row[c->key_field];
+	snprintf(c->last_key, sizeof c->last_key, "%.*s", (int)key->len, key->s ? key->s : "");
+	c->n++;
+	return 0;
+}
+
+static int page_work(struct store_tx *tx, void *arg)
+{
+	struct page_ctx *c = arg;
+	int rc;
+
+	/* The runner may start over: so does the page. */
+	c->b->len = 0;
+	c->n = 0;
+	c->more = false;
+	jbuf_lit(c->b, "{\"items\":[");
+	if ((rc = store_rec_scan(tx, c->e, &c->q, write_row, c)) != ST_OK)
+		return rc;
+	jbuf_lit(c->b, "],\"next_cursor\":");
+	return ST_OK;
+}
+
+int svc_rec_list_text(struct svc *svc, const struct principal *p, const struct espec *e,
+		      const struct svc_list *q, struct jbuf *out, struct verr *err)
 {
 	struct store_filter filters[MAX_FILTERS + 1];
 	json_t *owned[MAX_FILTERS + 1] = {0};
-	struct list_ctx c = {.e = e};
-	char after[128], next[256];
+	struct page_ctx c = {.e = e, .b = out};
+	char after[128], next[400];
 	size_t nf = 0, limit = q->limit ? q->limit : SVC_DEFAULT_LIMIT;
 	const char *sfield, *svalue;
 	bool deny;
 	int rc = ST_OK;
 
-	*page = NULL;
 	if (!perm_allows(p->role, e->name, ACT_READ))
 		return ST_FORBIDDEN;
 	if (limit > SVC_MAX_LIMIT)
@@ -95,8 +159,7 @@ int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec 
 		const struct fspec *f = espec_field(e, q->filters[i].field);
 
 		if (!f || !(f->flags & FS_FILTER)) {
-			rc = verr_set(err, q->filters[i].field,
-				      "is not a filter of %s", e->name);
+			rc = verr_set(err, q->filters[i].field, "is not a filter of %s", e->name);
 			goto done;
 		}
 		if ((rc = fspec_parse_text(f, q->filters[i].value, &owned[nf], err)) != ST_OK)
@@ -105,10 +168,14 @@ int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec 
 		filters[nf].value = owned[nf];
 		nf++;
 	}
+	if (q->cursor && svc_cursor_decode(q->cursor, after, sizeof after) != ST_OK) {
+		rc = verr_set(err, "cursor", "is not a cursor from this list");
+		goto done;
+	}
 	sfield = scope_field(p, e, &svalue, &deny);
 	if (deny || (sfield && !*svalue)) {
-		*page = json_pack("{s:[], s:n}", "items", "next_cursor");
-		rc = *page ? ST_OK : ST_INTERNAL;
+		out->len = 0;
+		jbuf_lit(out, "{\"items\":[],\"next_cursor\":null}");
 		goto done;
 	}
 	if (sfield) {
@@ -116,33 +183,35 @@ int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec 
 		filters[nf].value = owned[nf] = json_string(svalue);
 		nf++;
 	}
-	if (q->cursor && svc_cursor_decode(q->cursor, after, sizeof after) != ST_OK) {
-		rc = verr_set(err, "cursor", "is not a cursor from this list");
-		goto done;
-	}
 	c.q = (struct store_query){filters, nf, q->cursor ? after : NULL, limit + 1};
-	if ((rc = store_run(svc->store, STORE_READ, list_work, &c)) != ST_OK)
+	c.limit = limit;
+	c.key_field = (size_t)(espec_field(e, e->key) - e->fields);
+	if ((rc = store_run(svc->store, STORE_READ, page_work, &c)) != ST_OK)
 		goto done;
-
-	json_t *items = json_array(), *next_json = json_null();
-	size_t i;
-	json_t *row;
-	json_array_foreach(c.rows, i, row) {
-		if (i == limit) {
-			const char *key = json_string_value(json_object_get(
-				json_array_get(c.rows, limit - 1), e->key));
-			if (key && svc_cursor_encode(key, next, sizeof next) == ST_OK)
-				next_json = json_string(next);
-			break;
-		}
-		json_array_append_new(items, espec_public(e, row));
+	if (c.more && svc_cursor_encode(c.last_key, next, sizeof next) == ST_OK) {
+		jbuf_str(out, next, strlen(next));
+		jbuf_lit(out, "}");
+	} else {
+		jbuf_lit(out, "null}");
 	}
-	*page = json_pack("{s:o, s:o}", "items", items, "next_cursor", next_json);
-	rc = *page ? ST_OK : ST_INTERNAL;
 done:
 	for (size_t k = 0; k <= MAX_FILTERS; k++)
 		json_decref(owned[k]);
-	json_decref(c.rows);
+	if (rc == ST_OK && out->failed)
+		rc = ST_INTERNAL;
+	return rc;
+}
+
+int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec *e,
+		 const struct svc_list *q, json_t **page, struct verr *err)
+{
+	struct jbuf b = {0};
+	int rc = svc_rec_list_text(svc, p, e, q, &b, err);
+
+	*page = NULL;
+	if (rc == ST_OK && !(*page = json_loadb(b.p, b.len, 0, NULL)))
+		rc = ST_INTERNAL;
+	jbuf_free(&b);
 	return rc;
 }
 

@@ -78,6 +78,9 @@ struct svc_list {
 #define SVC_MAX_LIMIT 500
 
 /* *@page = {"items": [...], "next_cursor": "..." | null}. */
+int svc_rec_list_text(struct svc *svc, const struct principal *p, const struct espec *e,
+		      const struct svc_list *q, struct jbuf *out, struct verr *err);
+/* The same page as a jansson object (for the command line and tests). */
 int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec *e,
 		 const struct svc_list *q, json_t **page, struct verr *err);
 int svc_rec_get(struct svc *svc, const struct principal *p, const struct espec *e,

@@ -3,6 +3,7 @@
 
 #include "core/core.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 START_TEST(nsn_format)
@@ -220,6 +221,49 @@ START_TEST(specs_are_consistent)
 }
 END_TEST
 
+/* The direct writer must produce what jansson would for the same values. */
+START_TEST(json_writer_matches_jansson)
+{
+	static const char *const texts[] = {
+		"plain", "", "quote \" and \\ back", "ctl \x01\x1f\n\t\r\b\f",
+		"\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 \xE2\x9C\x93", "slash / and \x7f",
+	};
+	static const double reals[] = {0, 23, 46.503, -33.125, 1e300, 4200, 0.1, 1724.0, 1e-7};
+	static const long long ints[] = {0, -1, 9007199254740993LL, -9223372036854775807LL};
+
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		struct jbuf b = {0};
+		json_t *v = json_string(texts[i]);
+		char *want = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		jbuf_str(&b, texts[i], strlen(texts[i]));
+		ck_assert_str_eq(b.p, want);
+		free(want);
+		json_decref(v);
+		jbuf_free(&b);
+	}
+	for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
+		struct jbuf b = {0};
+		json_t *v = json_real(reals[i]);
+		char *want = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
+		jbuf_real(&b, reals[i]);
+		ck_assert_str_eq(b.p, want);
+		free(want);
+		json_decref(v);
+		jbuf_free(&b);
+	}
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+		struct jbuf b = {0};
+		json_t *v = json_integer(ints[i]);
+		char *want = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		jbuf_int(&b, ints[i]);
+		ck_assert_str_eq(b.p, want);
+		free(want);
+		json_decref(v);
+		jbuf_free(&b);
+	}
+}
+END_TEST
+
 Suite *suite_core(void)
 {
 	Suite *s = suite_create("core");
@@ -235,6 +279,7 @@ Suite *suite_core(void)
 	tcase_add_test(tc, parse_text);
 	tcase_add_test(tc, permissions);
 	tcase_add_test(tc, specs_are_consistent);
+	tcase_add_test(tc, json_writer_matches_jansson);
 	suite_add_tcase(s, tc);
 	return s;
 }

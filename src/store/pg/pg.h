@@ -96,9 +96,10 @@ int pg_backup(struct store *s, const char *path, FILE *progress, char *errbuf, s
 int pg_restore(struct store *s, const char *path, FILE *progress, char *errbuf,
 	       size_t errlen);
 
-int pg_rec_get(struct store_tx *, const struct espec *, const char *, json_t **);
-int pg_rec_list(struct store_tx *, const struct espec *, const struct store_query *,
-		json_t **);
+int pg_rec_fetch(struct store_tx *, const struct espec *, const char *, store_row_fn,
+		 void *);
+int pg_rec_scan(struct store_tx *, const struct espec *, const struct store_query *,
+		store_row_fn, void *);
 int pg_rec_insert(struct store_tx *, const struct espec *, const json_t *);
 int pg_rec_update(struct store_tx *, const struct espec *, const char *,
 		  const json_t *, int64_t);

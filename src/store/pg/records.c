@@ -1,7 +1,7 @@
 /*
  * records.c - generic record storage for entities described by a struct
  * espec, on PostgreSQL.  The SQL comes from ../sql.c; this file passes
- * values as text and turns rows into JSON by the field types.
+ * values as text and hands rows on as typed values.
  */
 #include "pg.h"
 
@@ -10,74 +10,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *row_to_json(PGresult *res, int row, const struct espec *e)
+#define MAX_FIELDS 64
+
+/* Hand every row of @res to @fn as typed values. */
+static int each_row(PGresult *res, const struct espec *e, store_row_fn fn, void *arg)
 {
-	json_t *obj = json_object();
+	struct store_value v[MAX_FIELDS];
 
-	for (size_t i = 0; obj && i < e->nfields; i++) {
-		const struct fspec *f = &e->fields[i];
-		int col = (int)i;
-		const char *text = PQgetvalue(res, row, col);
-		json_t *v;
+	if (e->nfields > MAX_FIELDS)
+		return ST_INTERNAL;
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (size_t i = 0; i < e->nfields; i++) {
+			int col = (int)i;
+			const char *text = PQgetvalue(res, r, col);
 
-		if (PQgetisnull(res, row, col)) {
-			v = json_null();
-		} else {
-			switch (f->type) {
-			case FT_INT:
-				v = json_integer(strtoll(text, NULL, 10));
-				break;
-			case FT_NUMBER:
-				v = json_real(strtod(text, NULL));
-				break;
-			case FT_BOOL:
-				v = json_boolean(text[0] == 't');
-				break;
+			memset(&v[i], 0, sizeof v[i]);
+			if (PQgetisnull(res, r, col)) {
+				v[i].null = true;
+				continue;
+			}
+			switch (e->fields[i].type) {
+			case FT_INT: v[i].i = strtoll(text, NULL, 10); break;
+			case FT_BOOL: v[i].i = text[0] == 't'; break;
+			case FT_NUMBER: v[i].d = strtod(text, NULL); break;
 			default:
-				v = json_stringn(text, (size_t)PQgetlength(res, row, col));
+				v[i].s = text;
+				v[i].len = (size_t)PQgetlength(res, r, col);
 				break;
 			}
 		}
-		if (!v || json_object_set_new(obj, f->name, v) != 0) {
-			json_decref(obj);
-			return NULL;
-		}
+		if (fn(e, v, arg))
+			break;
 	}
-	return obj;
+	return ST_OK;
 }
 
-int pg_rec_get(struct store_tx *tx, const struct espec *e, const char *key,
-	       json_t **out)
+int pg_rec_fetch(struct store_tx *tx, const struct espec *e, const char *key,
+		 store_row_fn fn, void *arg)
 {
 	struct pg_params p = {.n = 0};
 	struct sql q;
 	PGresult *res;
 	int rc;
 
-	*out = NULL;
 	if (!sql_rec_get(&q, SQL_PG, e))
 		return ST_INTERNAL;
 	pg_param_text(&p, key);
-	if ((rc = pg_exec(pg_conn_of(tx), q.text, &p, &res, "rec_get")) != ST_OK)
+	if ((rc = pg_exec(pg_conn_of(tx), q.text, &p, &res, "rec_fetch")) != ST_OK)
 		return rc;
-	if (PQntuples(res) == 0)
-		rc = ST_NOT_FOUND;
-	else if (!(*out = row_to_json(res, 0, e)))
-		rc = ST_INTERNAL;
+	rc = PQntuples(res) == 0 ? ST_NOT_FOUND : each_row(res, e, fn, arg);
 	PQclear(res);
 	return rc;
 }
 
-int pg_rec_list(struct store_tx *tx, const struct espec *e,
-		const struct store_query *query, json_t **rows)
+int pg_rec_scan(struct store_tx *tx, const struct espec *e,
+		const struct store_query *query, store_row_fn fn, void *arg)
 {
 	struct pg_params p = {.n = 0};
 	struct sql q;
 	PGresult *res;
-	json_t *arr;
 	int rc;
 
-	*rows = NULL;
 	if (!sql_rec_list(&q, SQL_PG, e, query))
 		return ST_INTERNAL;
 	for (size_t i = 0; i < query->nfilters; i++) {
@@ -87,23 +80,11 @@ int pg_rec_list(struct store_tx *tx, const struct espec *e,
 	if (query->after)
 		pg_param_text(&p, query->after);
 	pg_param_int(&p, (long long)query->limit);
-	if ((rc = pg_exec(pg_conn_of(tx), q.text, &p, &res, "rec_list")) != ST_OK)
+	if ((rc = pg_exec(pg_conn_of(tx), q.text, &p, &res, "rec_scan")) != ST_OK)
 		return rc;
-	if (!(arr = json_array())) {
-		PQclear(res);
-		return ST_INTERNAL;
-	}
-	for (int r = 0; r < PQntuples(res); r++) {
-		json_t *row = row_to_json(res, r, e);
-		if (!row || json_array_append_new(arr, row) != 0) {
-			PQclear(res);
-			json_decref(arr);
-			return ST_INTERNAL;
-		}
-	}
+	rc = each_row(res, e, fn, arg);
 	PQclear(res);
-	*rows = arr;
-	return ST_OK;
+	return rc;
 }
 
 /* Every field of @rec in spec order; "version" becomes @version unless that
@@ -136,7 +117,7 @@ int pg_rec_insert(struct store_tx *tx, const struct espec *e, const json_t *rec)
 static int why_unchanged(struct store_tx *tx, const struct espec *e, const char *key)
 {
 	json_t *cur = NULL;
-	int rc = pg_rec_get(tx, e, key, &cur);
+	int rc = store_rec_get(tx, e, key, &cur);
 
 	json_decref(cur);
 	return rc == ST_OK ? ST_PRECONDITION : rc;

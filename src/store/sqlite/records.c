@@ -1,7 +1,7 @@
 /*
  * records.c - generic record storage for entities described by a struct
  * espec, on SQLite.  The SQL comes from ../sql.c; this file binds values
- * and turns rows into JSON.
+ * and hands rows on as typed values (../store.c makes JSON of them).
  */
 #include "sq.h"
 
@@ -9,78 +9,86 @@
 
 #include <string.h>
 
-/* Build one record from the current row; NULL on OOM or bad stored text. */
-static json_t *row_to_json(sqlite3_stmt *st, const struct espec *e)
+#define MAX_FIELDS 64
+
+/* The current row as typed values (texts point into SQLite's row). */
+static void row_values(sqlite3_stmt *st, const struct espec *e, struct store_value *v)
 {
-	json_t *obj = json_object();
-
-	for (size_t i = 0; obj && i < e->nfields; i++) {
-		const struct fspec *f = &e->fields[i];
+	for (size_t i = 0; i < e->nfields; i++) {
 		int col = (int)i;
-		json_t *v;
 
+		memset(&v[i], 0, sizeof v[i]);
 		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-			v = json_null();
-		} else {
-			switch (f->type) {
-			case FT_INT:
-				v = json_integer(sqlite3_column_int64(st, col));
-				break;
-			case FT_NUMBER:
-				v = json_real(sqlite3_column_double(st, col));
-				break;
-			case FT_BOOL:
-				v = json_boolean(sqlite3_column_int(st, col));
-				break;
-			default:
-				v = json_stringn((const char *)sqlite3_column_text(st, col),
-						 (size_t)sqlite3_column_bytes(st, col));
-				break;
-			}
+			v[i].null = true;
+			continue;
 		}
-		if (!v || json_object_set_new(obj, f->name, v) != 0) {
-			json_decref(obj);
-			return NULL;
+		switch (e->fields[i].type) {
+		case FT_INT:
+		case FT_BOOL:
+			v[i].i = sqlite3_column_int64(st, col);
+			break;
+		case FT_NUMBER:
+			v[i].d = sqlite3_column_double(st, col);
+			break;
+		default:
+			v[i].s = (const char *)sqlite3_column_text(st, col);
+			v[i].len = (size_t)sqlite3_column_bytes(st, col);
+			if (!v[i].s) {
+				v[i].s = "";
+				v[i].len = 0;
+			}
+			break;
 		}
 	}
-	return obj;
 }
 
-int sq_rec_get(struct store_tx *tx, const struct espec *e, const char *key,
-	       json_t **out)
+/* Step @st to the end, handing each row to @fn; *@rows counts them. */
+static int each_row(struct sq_conn *c, sqlite3_stmt *st, const struct espec *e,
+		    store_row_fn fn, void *arg, size_t *rows, const char *what)
+{
+	struct store_value v[MAX_FIELDS];
+	int rc;
+
+	*rows = 0;
+	if (e->nfields > MAX_FIELDS)
+		return ST_INTERNAL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_values(st, e, v);
+		(*rows)++;
+		if (fn(e, v, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ST_OK : sq_status(c, rc, what);
+}
+
+int sq_rec_fetch(struct store_tx *tx, const struct espec *e, const char *key,
+		 store_row_fn fn, void *arg)
 {
 	struct sq_conn *c = sq_conn_of(tx);
 	struct sql q;
 	sqlite3_stmt *st;
+	size_t rows;
 	int rc;
 
-	*out = NULL;
 	if (!sql_rec_get(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
 	sq_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = row_to_json(st, e);
-		rc = *out ? ST_OK : ST_INTERNAL;
-	} else if (rc == SQLITE_DONE) {
-		rc = ST_NOT_FOUND;
-	} else {
-		rc = sq_status(c, rc, "rec_get");
-	}
-	sqlite3_reset(st);
-	return rc;
+	rc = each_row(c, st, e, fn, arg, &rows, "rec_fetch");
+	return rc == ST_OK && rows == 0 ? ST_NOT_FOUND : rc;
 }
 
-int sq_rec_list(struct store_tx *tx, const struct espec *e,
-		const struct store_query *query, json_t **rows)
+int sq_rec_scan(struct store_tx *tx, const struct espec *e,
+		const struct store_query *query, store_row_fn fn, void *arg)
 {
 	struct sq_conn *c = sq_conn_of(tx);
 	struct sql q;
 	sqlite3_stmt *st;
-	int rc, idx = 1;
-	json_t *arr;
+	size_t rows;
+	int idx = 1;
 
-	*rows = NULL;
 	if (!sql_rec_list(&q, SQL_SQLITE, e, query) || !(st = sq_prepare(c, q.text)))
 		return ST_INTERNAL;
 	for (size_t i = 0; i < query->nfilters; i++) {
@@ -90,23 +98,7 @@ int sq_rec_list(struct store_tx *tx, const struct espec *e,
 	if (query->after)
 		sq_bind_text(st, idx++, query->after);
 	sqlite3_bind_int64(st, idx, (sqlite3_int64)query->limit);
-	if (!(arr = json_array()))
-		return ST_INTERNAL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = row_to_json(st, e);
-		if (!row || json_array_append_new(arr, row) != 0) {
-			sqlite3_reset(st);
-			json_decref(arr);
-			return ST_INTERNAL;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return sq_status(c, rc, "rec_list");
-	}
-	*rows = arr;
-	return ST_OK;
+	return each_row(c, st, e, fn, arg, &rows, "rec_scan");
 }
 
 /* Bind every field of @rec in spec order from index 1; "version" becomes
@@ -140,7 +132,7 @@ int sq_rec_insert(struct store_tx *tx, const struct espec *e, const json_t *rec)
 static int why_unchanged(struct store_tx *tx, const struct espec *e, const char *key)
 {
 	json_t *cur = NULL;
-	int rc = sq_rec_get(tx, e, key, &cur);
+	int rc = store_rec_get(tx, e, key, &cur);
 
 	json_decref(cur);
 	return rc == ST_OK ? ST_PRECONDITION : rc;

@@ -85,9 +85,10 @@ struct sq_store *sq_store_of(struct store *s);
 extern const struct store_ops store_sqlite_ops;
 
 /* Operations implemented in records.c and security.c. */
-int sq_rec_get(struct store_tx *, const struct espec *, const char *, json_t **);
-int sq_rec_list(struct store_tx *, const struct espec *, const struct store_query *,
-		json_t **);
+int sq_rec_fetch(struct store_tx *, const struct espec *, const char *, store_row_fn,
+		 void *);
+int sq_rec_scan(struct store_tx *, const struct espec *, const struct store_query *,
+		store_row_fn, void *);
 int sq_rec_insert(struct store_tx *, const struct espec *, const json_t *);
 int sq_rec_update(struct store_tx *, const struct espec *, const char *,
 		  const json_t *, int64_t);
