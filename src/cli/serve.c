@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		"  --log-level LEVEL        debug, info, warn, error   NSATU_LOG_LEVEL     (info)\n"
 		"  --login-failures N       failed logins to lock      NSATU_LOGIN_FAILURES (5)\n"
 		"  --lockout SECONDS        first lock, then doubled   NSATU_LOCKOUT       (60)\n"
+		"  --auth-cache-ms MS       remember resolved tokens   NSATU_AUTH_CACHE_MS (1000)\n"
 		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n");
 }
 
@@ -58,6 +59,7 @@ int cmd_serve(int argc, char **argv)
 		{"port-file", required_argument, NULL, 'p'},
 		{"login-failures", required_argument, NULL, 'F'},
 		{"lockout", required_argument, NULL, 'O'},
+		{"auth-cache-ms", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -73,7 +75,8 @@ int cmd_serve(int argc, char **argv)
 	const char *port_file = NULL;
 	const char *failures = env_or("NSATU_LOGIN_FAILURES", "5");
 	const char *lockout = env_or("NSATU_LOCKOUT", "60");
-	long long n_failures, n_lockout;
+	const char *auth_cache = env_or("NSATU_AUTH_CACHE_MS", "1000");
+	long long n_failures, n_lockout, n_auth_cache;
 	long long n_threads, n_body, n_header, n_timeout, n_body_timeout, n_ttl, n_grace;
 	struct store *store;
 	struct svc *svc;
@@ -98,6 +101,7 @@ int cmd_serve(int argc, char **argv)
 		case 'p': port_file = optarg; break;
 		case 'F': failures = optarg; break;
 		case 'O': lockout = optarg; break;
+		case 'A': auth_cache = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -114,7 +118,8 @@ int cmd_serve(int argc, char **argv)
 	    !cli_number("token-ttl", ttl, 1, 30LL * 86400, &n_ttl) ||
 	    !cli_number("grace", grace, 0, 600, &n_grace) ||
 	    !cli_number("login-failures", failures, 1, 1000, &n_failures) ||
-	    !cli_number("lockout", lockout, 1, 86400, &n_lockout))
+	    !cli_number("lockout", lockout, 1, 86400, &n_lockout) ||
+	    !cli_number("auth-cache-ms", auth_cache, 0, 60000, &n_auth_cache))
 		return EXIT_USAGE;
 	if ((lvl = log_level_parse(level)) < 0) {
 		fprintf(stderr, "nsatu serve: log-level: '%s' must be debug, info, warn or error\n", level);
@@ -133,7 +138,7 @@ int cmd_serve(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned workers = n_threads ? (unsigned)n_threads : cpus > 0 ? (unsigned)cpus : 2;
 	struct svc_config scfg = {.token_ttl_s = n_ttl, .login_max_failures = (int)n_failures,
-				  .lockout_s = n_lockout};
+				  .lockout_s = n_lockout, .auth_cache_ms = n_auth_cache};
 	if (!cli_open(cli_db(db), workers + 2, &scfg, &store, &svc))
 		return EXIT_FAIL;
 	struct http_config hcfg = {

@@ -6,11 +6,32 @@
 
 #include "svc.h"
 
+#include <pthread.h>
+
+#define SVC_AUTH_CACHE_SLOTS 1024
+
+struct svc_auth_entry {
+	char hash[STORE_HASH_HEX];
+	struct principal who;
+	int64_t cached_until, token_expires;
+	uint64_t generation;
+};
+
 struct svc {
 	struct store *store;
 	struct svc_config cfg;
 	char dummy_hash[160];  /* verified against for unknown users, for timing */
+	pthread_mutex_t auth_lock;
+	uint64_t auth_generation;  /* bumped by every change to a user */
+	struct svc_auth_entry auth_cache[SVC_AUTH_CACHE_SLOTS];
 };
+
+/* The token cache (authcache.c). */
+bool svc_auth_cache_get(struct svc *svc, const char *hash, int64_t now, struct principal *p);
+void svc_auth_cache_put(struct svc *svc, const char *hash, int64_t now, int64_t token_expires,
+			const struct principal *p, uint64_t generation);
+uint64_t svc_auth_cache_generation(struct svc *svc);
+void svc_auth_cache_forget_all(struct svc *svc);
 
 int64_t svc_now_ms(void);
 

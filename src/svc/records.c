@@ -554,6 +554,8 @@ int svc_rec_update(struct svc *svc, const struct principal *p, const struct espe
 		json_object_set_new(patch, "password_hash", json_string(hash));
 	sodium_memzero(hash, sizeof hash);
 	rc = store_run(svc->store, STORE_WRITE, update_work, &c);
+	if (e == &ESPEC_USERS)
+		svc_auth_cache_forget_all(svc);
 	if (rc == ST_OK)
 		*out = c.out;
 	else
@@ -658,5 +660,8 @@ int svc_rec_delete(struct svc *svc, const struct principal *p, const struct espe
 
 	if (!perm_allows(p->role, e->name, ACT_DELETE))
 		return ST_FORBIDDEN;
-	return store_run(svc->store, STORE_WRITE, delete_work, &c);
+	int rc = store_run(svc->store, STORE_WRITE, delete_work, &c);
+	if (e == &ESPEC_USERS)
+		svc_auth_cache_forget_all(svc);
+	return rc;
 }

@@ -165,6 +165,7 @@ struct auth_ctx {
 	const char *hash;
 	struct principal *p;
 	int64_t now;
+	int64_t token_expires;
 };
 
 static int auth_work(struct store_tx *tx, void *arg)
@@ -181,6 +182,7 @@ static int auth_work(struct store_tx *tx, void *arg)
 		return rc;
 	if (t.revoked_ms || t.expires_ms <= c->now)
 		return ST_UNAUTHORIZED;
+	c->token_expires = t.expires_ms;
 	rc = store_rec_get(tx, &ESPEC_USERS, t.username, &user);
 	if (rc == ST_NOT_FOUND)
 		return ST_UNAUTHORIZED;
@@ -205,7 +207,13 @@ int svc_authenticate(struct svc *svc, const char *token, struct principal *p)
 	    strncmp(token, TOKEN_PREFIX, sizeof TOKEN_PREFIX - 1) != 0)
 		return ST_UNAUTHORIZED;
 	svc_hash_hex(token, n, hash);
-	return store_run(svc->store, STORE_READ, auth_work, &c);
+	if (svc_auth_cache_get(svc, hash, c.now, p))
+		return ST_OK;
+	uint64_t generation = svc_auth_cache_generation(svc);
+	int rc = store_run(svc->store, STORE_READ, auth_work, &c);
+	if (rc == ST_OK)
+		svc_auth_cache_put(svc, hash, c.now, c.token_expires, p, generation);
+	return rc;
 }
 
 struct logout_ctx {
@@ -229,5 +237,7 @@ int svc_logout(struct svc *svc, const struct principal *p, const char *token)
 	struct logout_ctx c = {.p = p, .hash = hash};
 
 	svc_hash_hex(token, strlen(token), hash);
-	return store_run(svc->store, STORE_WRITE, logout_work, &c);
+	int rc = store_run(svc->store, STORE_WRITE, logout_work, &c);
+	svc_auth_cache_forget_all(svc);
+	return rc;
 }

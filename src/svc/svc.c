@@ -23,6 +23,7 @@ struct svc *svc_new(struct store *store, const struct svc_config *cfg)
 		return NULL;
 	svc->store = store;
 	svc->cfg = *cfg;
+	pthread_mutex_init(&svc->auth_lock, NULL);
 	if (svc->cfg.pw_opslimit == 0) {
 		svc->cfg.pw_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 		svc->cfg.pw_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -50,6 +51,8 @@ struct svc *svc_new(struct store *store, const struct svc_config *cfg)
 
 void svc_free(struct svc *svc)
 {
+	if (svc)
+		pthread_mutex_destroy(&svc->auth_lock);
 	free(svc);
 }
 

@@ -24,6 +24,7 @@ struct svc_config {
 	int64_t lockout_s;            /* first lock; doubles per further failure */
 	unsigned long long pw_opslimit; /* argon2id cost; 0: libsodium's interactive */
 	size_t pw_memlimit;
+	int64_t auth_cache_ms;        /* remember resolved tokens this long; 0: off */
 };
 
 struct svc;

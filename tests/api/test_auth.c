@@ -381,6 +381,40 @@ START_TEST(password_write_only)
 }
 END_TEST
 
+/* A user changes their own password; an admin reset ends the user's sessions. */
+START_TEST(own_password_change)
+{
+	struct server *s = server_start(NULL);
+	struct http_res r = {0};
+	const char *t = login_as(s, "officer.ukr");
+	const char *admin = login_as(s, "admin");
+
+	req(s, "POST", "/api/v1/sessions/current/password", t,
+	    "{\"current_password\":\"wrong-password-x\",\"new_password\":\"a-new-long-passphrase\"}", &r);
+	assert_problem(&r, 400, "invalid-field", "current_password");
+	req(s, "POST", "/api/v1/sessions/current/password", t,
+	    "{\"current_password\":\"demo-officer-2026\",\"new_password\":\"short\"}", &r);
+	assert_problem(&r, 400, "invalid-field", "new_password");
+	req(s, "POST", "/api/v1/sessions/current/password", t,
+	    "{\"current_password\":\"demo-officer-2026\",\"new_password\":\"a-new-long-passphrase\"}", &r);
+	ck_assert_int_eq(r.status, 204);
+	/* The session in use stays open; the old password is gone. */
+	ck_assert_int_eq(req(s, "GET", "/api/v1/sessions/current", t, NULL, &r), 200);
+	req(s, "POST", "/api/v1/sessions", NULL,
+	    "{\"username\":\"officer.ukr\",\"password\":\"demo-officer-2026\"}", &r);
+	ck_assert_int_eq(r.status, 401);
+	const char *t2 = login(s, "officer.ukr", "a-new-long-passphrase");
+	/* An admin reset ends every session of that user. */
+	req(s, "PATCH", "/api/v1/users/officer.ukr", admin, "{\"password\":\"reset-by-the-admin\"}", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(req(s, "GET", "/api/v1/sessions/current", t, NULL, &r), 401);
+	ck_assert_int_eq(req(s, "GET", "/api/v1/sessions/current", t2, NULL, &r), 401);
+	login(s, "officer.ukr", "reset-by-the-admin");
+	res_free(&r);
+	server_end(s);
+}
+END_TEST
+
 Suite *suite_auth(void)
 {
 	Suite *s = suite_create("auth");
@@ -397,6 +431,7 @@ Suite *suite_auth(void)
 	tcase_add_test(tc, roles_forbidden);
 	tcase_add_test(tc, user_scope);
 	tcase_add_test(tc, password_write_only);
+	tcase_add_test(tc, own_password_change);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -342,6 +342,36 @@ START_TEST(idempotency_keys)
 }
 END_TEST
 
+/* With the token cache on, changes through this process still act at once. */
+START_TEST(auth_cache_sees_local_changes)
+{
+	struct svc_config cfg = {.pw_opslimit = crypto_pwhash_OPSLIMIT_MIN,
+				 .pw_memlimit = crypto_pwhash_MEMLIMIT_MIN,
+				 .auth_cache_ms = 60000};
+	struct svc *cached = svc_new(S, &cfg);
+	char t1[SVC_TOKEN_LEN], t2[SVC_TOKEN_LEN];
+	struct principal p1, p2, q;
+	struct verr err;
+	int64_t exp, retry;
+	json_t *patch = json_pack("{s:b}", "disabled", 1), *out = NULL;
+
+	ck_assert_int_eq(svc_login(cached, "auditor", "demo-auditor-2026", t1, &exp, &p1, &retry), ST_OK);
+	ck_assert_int_eq(svc_login(cached, "planner", "demo-planner-2026", t2, &exp, &p2, &retry), ST_OK);
+	ck_assert_int_eq(svc_authenticate(cached, t1, &q), ST_OK);
+	ck_assert_int_eq(svc_authenticate(cached, t1, &q), ST_OK);  /* from the cache */
+	ck_assert_str_eq(q.username, "auditor");
+	ck_assert_int_eq(svc_authenticate(cached, t2, &q), ST_OK);
+	ck_assert_int_eq(svc_rec_update(cached, &SYS, &ESPEC_USERS, "auditor", patch, -1, &out, &err),
+			 ST_OK);
+	ck_assert_int_eq(svc_authenticate(cached, t1, &q), ST_UNAUTHORIZED);
+	ck_assert_int_eq(svc_logout(cached, &p2, t2), ST_OK);
+	ck_assert_int_eq(svc_authenticate(cached, t2, &q), ST_UNAUTHORIZED);
+	json_decref(patch);
+	json_decref(out);
+	svc_free(cached);
+}
+END_TEST
+
 Suite *suite_svc(void)
 {
 	Suite *s = suite_create("svc");
@@ -359,6 +389,7 @@ Suite *suite_svc(void)
 	tcase_add_test(tc, audit_chain_verifies_and_catches_forgery);
 	tcase_add_test(tc, forged_record_is_named);
 	tcase_add_test(tc, idempotency_keys);
+	tcase_add_test(tc, auth_cache_sees_local_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }
