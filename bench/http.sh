@@ -14,7 +14,8 @@
 #
 # Run through `make bench-http`, which builds build/nsatu and build/bench-seed.
 # Environment: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (64),
-# BENCH_THREADS (2), BENCH_ITEMS (100000).
+# BENCH_THREADS (2), BENCH_ITEMS (100000), BENCH_PG (1: also measure nsatu on
+# a throwaway PostgreSQL 15 cluster started with tests/pg-cluster; 0: skip).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,8 +40,10 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsatu-bench.XXXXXX")
 nsatu_pid=
+pg_nsatu_pid=
 nginx_pid=
 wrk_pid=
+pg_started=
 
 # Stop one process we started: TERM, up to 5 s, then KILL.
 stop() {
@@ -61,6 +64,8 @@ cleanup() {
   stop "$wrk_pid"
   stop "$nginx_pid"
   stop "$nsatu_pid"
+  stop "$pg_nsatu_pid"
+  [ -n "$pg_started" ] && tests/pg-cluster stop "$tmp/pg" >/dev/null 2>&1
   if [ "$rc" -ne 0 ]; then
     for log in "$tmp"/nsatu.log "$tmp"/nginx-error.log "$tmp"/nginx-stderr.log; do
       [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 20 "$log" >&2; }
@@ -246,6 +251,36 @@ echo "== nginx: wrk -t$THREADS -c$CONNS -d${SECONDS_RUN}s"
 run_wrk nginx "http://127.0.0.1:$nginx_port$path"
 nginx_rps=$rps nginx_p99=$p99
 
+# ---- nsatu on PostgreSQL: the same data, the same page. ---------------------
+
+pg_rps= pg_p99=
+if [ "${BENCH_PG:-1}" = 1 ]; then
+  echo "== PostgreSQL: a throwaway cluster, seeding $ITEMS items"
+  chmod 755 "$tmp"
+  pg_url=$(tests/pg-cluster start "$tmp/pg") || die "PostgreSQL did not start"
+  pg_started=1
+  "$SEED" "$pg_url" "$ITEMS"
+  "$NSATU" serve --db "$pg_url" --listen 127.0.0.1:0 --port-file "$tmp/pg.port" \
+    --log-level warn --threads 2 >"$tmp/nsatu-pg.log" 2>&1 &
+  pg_nsatu_pid=$!
+  # shellcheck disable=SC2016 # expanded by eval in wait_for
+  wait_for '[ -s "$tmp/pg.port" ]' 100 "$pg_nsatu_pid" || die "nsatu on PostgreSQL did not start"
+  pg_base="http://127.0.0.1:$(tr -d '[:space:]' <"$tmp/pg.port")"
+  wait_for "curl -fsS --max-time 2 -o /dev/null $pg_base/healthz 2>/dev/null" 50 "$pg_nsatu_pid" ||
+    die "nsatu on PostgreSQL does not answer"
+  pg_token=$(curl -fsS --max-time 10 -X POST "$pg_base/api/v1/sessions" \
+    -H 'Content-Type: application/json' \
+    -d '{"username":"planner","password":"demo-planner-2026"}' | jq -er .token) ||
+    die "login on PostgreSQL failed"
+  cmp -s <(curl -fsS --max-time 10 -H "Authorization: Bearer $pg_token" "$pg_base$path") \
+    "$tmp/www/page.json" || die "nsatu on PostgreSQL does not serve the same page"
+  echo "== nsatu on PostgreSQL: wrk -t$THREADS -c$CONNS -d${SECONDS_RUN}s"
+  run_wrk nsatu-pg "$pg_base$path" "Authorization: Bearer $pg_token"
+  pg_rps=$rps pg_p99=$p99
+  stop "$pg_nsatu_pid"
+  pg_nsatu_pid=
+fi
+
 # ---- Report. --------------------------------------------------------------
 
 ratio=$(awk -v a="$nsatu_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
@@ -257,5 +292,11 @@ echo "HTTP benchmark: GET /api/v1/items?limit=50&cursor=... ($ITEMS items, $CONN
 printf '  %-8s %12s %10s\n' server req/s "p99 ms"
 printf '  %-8s %12.0f %10.2f\n' nsatu "$nsatu_rps" "$nsatu_p99"
 printf '  %-8s %12.0f %10.2f\n' nginx "$nginx_rps" "$nginx_p99"
-echo "ratio nsatu/nginx req/s = $ratio (target >= $RATIO_TARGET) $(verdict "$ratio" '>=' "$RATIO_TARGET")"
-echo "p99 nsatu = $nsatu_p99 ms (target < $P99_TARGET_MS ms at $CONNS connections) $(verdict "$nsatu_p99" '<' "$P99_TARGET_MS")"
+[ -n "$pg_rps" ] && printf '  %-8s %12.0f %10.2f\n' nsatu-pg "$pg_rps" "$pg_p99"
+echo "SQLite:     ratio nsatu/nginx req/s = $ratio (target >= $RATIO_TARGET) $(verdict "$ratio" '>=' "$RATIO_TARGET")"
+echo "SQLite:     p99 nsatu = $nsatu_p99 ms (target < $P99_TARGET_MS ms at $CONNS connections) $(verdict "$nsatu_p99" '<' "$P99_TARGET_MS")"
+if [ -n "$pg_rps" ]; then
+  pg_ratio=$(awk -v a="$pg_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  echo "PostgreSQL: ratio nsatu/nginx req/s = $pg_ratio (target >= $RATIO_TARGET) $(verdict "$pg_ratio" '>=' "$RATIO_TARGET")"
+  echo "PostgreSQL: p99 nsatu = $pg_p99 ms (target < $P99_TARGET_MS ms at $CONNS connections) $(verdict "$pg_p99" '<' "$P99_TARGET_MS")"
+fi

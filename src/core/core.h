@@ -190,6 +190,7 @@ struct jbuf {
 /* @lit must be a string literal (the "" around it makes sure). */
 #define jbuf_lit(b, lit) jbuf_raw((b), "" lit "", sizeof(lit) - 1)
 void jbuf_raw(struct jbuf *b, const char *s, size_t n);
+void jbuf_reserve(struct jbuf *b, size_t n);   /* room for @n more bytes */
 void jbuf_str(struct jbuf *b, const char *s, size_t n);  /* quoted, escaped */
 void jbuf_int(struct jbuf *b, long long v);
 void jbuf_real(struct jbuf *b, double v);                /* as jansson, 15 digits */

@@ -126,6 +126,7 @@ static int page_work(struct store_tx *tx, void *arg)
 	int rc;
 
 	/* The runner may start over: so does the page. */
+	jbuf_reserve(c->b, 512 * (c->limit + 1));
 	c->b->len = 0;
 	c->n = 0;
 	c->more = false;

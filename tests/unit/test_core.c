@@ -228,8 +228,11 @@ START_TEST(json_writer_matches_jansson)
 		"plain", "", "quote \" and \\ back", "ctl \x01\x1f\n\t\r\b\f",
 		"\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 \xE2\x9C\x93", "slash / and \x7f",
 	};
-	static const double reals[] = {0, 23, 46.503, -33.125, 1e300, 4200, 0.1, 1724.0, 1e-7};
-	static const long long ints[] = {0, -1, 9007199254740993LL, -9223372036854775807LL};
+	static const double reals[] = {0, 23, 46.503, -33.125, 1e300, 4200, 0.1, 1724.0, 1e-7,
+				       -0.0, 0.0001, 0.00012, 1e14, 999999999999999.0, 1e15,
+				       -7.5, 123456.123456, 0.3};
+	static const long long ints[] = {0, -1, 9007199254740993LL, -9223372036854775807LL - 1,
+					 9223372036854775807LL};
 
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
 		struct jbuf b = {0};
@@ -249,6 +252,27 @@ START_TEST(json_writer_matches_jansson)
 		ck_assert_str_eq(b.p, want);
 		free(want);
 		json_decref(v);
+		jbuf_free(&b);
+	}
+	/* Many values of the shapes nsatu stores: decimals, coordinates, money,
+	 * and arbitrary doubles, each as jansson would print it. */
+	srand(42);
+	for (int i = 0; i < 200000; i++) {
+		double v;
+		switch (i % 5) {
+		case 0: v = (double)(rand() % 2000000 - 1000000) / 1000.0; break;
+		case 1: v = (double)rand() / RAND_MAX * 180.0 - 90.0; break;
+		case 2: v = (double)(rand() % 100000) / 100.0; break;
+		case 3: v = (double)rand() * (double)rand() / 7.0; break;
+		default: v = ((double)rand() / RAND_MAX - 0.5) * 1e-3; break;
+		}
+		struct jbuf b = {0};
+		json_t *j = json_real(v);
+		char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
+		jbuf_real(&b, v);
+		ck_assert_msg(strcmp(b.p, want) == 0, "%.17g: wrote %s, jansson %s", v, b.p, want);
+		free(want);
+		json_decref(j);
 		jbuf_free(&b);
 	}
 	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {

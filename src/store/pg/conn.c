@@ -344,8 +344,14 @@ static int pg_begin(struct store *base, enum store_mode mode, struct store_tx **
 		atomic_fetch_add(&s->retries, 1);
 		return ST_RETRY;
 	}
-	rc = simple(c, mode == STORE_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-					   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	/* Every change appends to the one audit chain, so writers queue on its
+	 * head.  LOCK TABLE before any query takes the lock before the
+	 * snapshot: each writer sees the one before it, and they do not abort
+	 * each other with serialization failures over the head row. */
+	rc = simple(c, mode == STORE_WRITE
+			       ? "BEGIN ISOLATION LEVEL SERIALIZABLE;"
+				 " LOCK TABLE audit_head IN EXCLUSIVE MODE"
+			       : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (rc != ST_OK) {
 		if (rc == ST_RETRY)
 			atomic_fetch_add(&s->retries, 1);
