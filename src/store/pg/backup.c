@@ -62,7 +62,7 @@ int pg_restore(struct store *s, const char *path, FILE *progress, char *errbuf,
 	       size_t errlen)
 {
 	struct pg_store *ps = (struct pg_store *)s;
-	struct pg_conn *c = ps->free_list;
+	struct pg_conn *c = store_pool_peek(&ps->pool);
 	char db_arg[4200];
 	PGresult *res;
 	bool empty;

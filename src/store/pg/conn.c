@@ -208,8 +208,9 @@ static int simple(struct pg_conn *c, const char *sql)
 	return rc;
 }
 
-static struct pg_conn *conn_open(struct pg_store *s, char *errbuf, size_t errlen)
+static void *conn_open(void *ctx, char *errbuf, size_t errlen)
 {
+	struct pg_store *s = ctx;
 	struct pg_conn *c = calloc(1, sizeof *c);
 
 	if (!c) {
@@ -232,8 +233,10 @@ static struct pg_conn *conn_open(struct pg_store *s, char *errbuf, size_t errlen
 	return c;
 }
 
-static void conn_close(struct pg_conn *c)
+static void conn_close(void *conn)
 {
+	struct pg_conn *c = conn;
+
 	cache_clear(c);
 	PQfinish(c->db);
 	free(c);
@@ -243,7 +246,6 @@ static int pg_open(const char *url, unsigned max_conns, struct store **out,
 		   char *errbuf, size_t errlen)
 {
 	struct pg_store *s = calloc(1, sizeof *s);
-	struct pg_conn *first;
 
 	*out = NULL;
 	if (!s || !(s->url = strdup(url))) {
@@ -252,16 +254,11 @@ static int pg_open(const char *url, unsigned max_conns, struct store **out,
 		return ST_INTERNAL;
 	}
 	s->base.ops = &store_pg_ops;
-	s->max_conns = max_conns ? max_conns : 1;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
-	if (!(first = conn_open(s, errbuf, errlen))) {
+	if (store_pool_init(&s->pool, max_conns, conn_open, conn_close, s, errbuf, errlen) != 0) {
 		free(s->url);
 		free(s);
 		return ST_INVALID;
 	}
-	s->free_list = first;
-	s->nconns = 1;
 	*out = &s->base;
 	return ST_OK;
 }
@@ -270,13 +267,7 @@ static void pg_close(struct store *base)
 {
 	struct pg_store *s = (struct pg_store *)base;
 
-	while (s->free_list) {
-		struct pg_conn *c = s->free_list;
-		s->free_list = c->next_free;
-		conn_close(c);
-	}
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
+	store_pool_fini(&s->pool);
 	free(s->url);
 	free(s);
 }
@@ -287,47 +278,25 @@ static void pg_stats(struct store *base, struct store_stats *out)
 
 	out->errors = atomic_load(&s->errors);
 	out->retries = atomic_load(&s->retries);
-	out->connections = s->nconns;
+	out->connections = s->pool.nconns;
 }
 
+/* A pooled connection, re-opened first if it broke (fail-over). */
 static struct pg_conn *pool_take(struct pg_store *s)
 {
-	struct pg_conn *c = NULL;
-	char err[512];
+	struct pg_conn *c = store_pool_take(&s->pool);
 
-	pthread_mutex_lock(&s->lock);
-	while (!s->free_list && s->nconns >= s->max_conns)
-		pthread_cond_wait(&s->freed, &s->lock);
-	if (s->free_list) {
-		c = s->free_list;
-		s->free_list = c->next_free;
-		pthread_mutex_unlock(&s->lock);
-		if (c->broken || PQstatus(c->db) != CONNECTION_OK) {
-			PQreset(c->db);
-			cache_clear(c);
-			c->broken = PQstatus(c->db) != CONNECTION_OK;
-		}
-		return c;
+	if (c && (c->broken || PQstatus(c->db) != CONNECTION_OK)) {
+		PQreset(c->db);
+		cache_clear(c);
+		c->broken = PQstatus(c->db) != CONNECTION_OK;
 	}
-	s->nconns++;
-	pthread_mutex_unlock(&s->lock);
-	if ((c = conn_open(s, err, sizeof err)))
-		return c;
-	log_msg(LOG_ERROR, "postgresql connection failed", "%s", err);
-	pthread_mutex_lock(&s->lock);
-	s->nconns--;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
-	return NULL;
+	return c;
 }
 
 static void pool_give(struct pg_store *s, struct pg_conn *c)
 {
-	pthread_mutex_lock(&s->lock);
-	c->next_free = s->free_list;
-	s->free_list = c;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
+	store_pool_give(&s->pool, c);
 }
 
 static int pg_begin(struct store *base, enum store_mode mode, struct store_tx **out)

@@ -94,7 +94,7 @@ static int run(PGconn *db, const char *sql)
 int pg_migrate(struct store *s, int *applied, int *version)
 {
 	struct pg_store *ps = (struct pg_store *)s;
-	struct pg_conn *c = ps->free_list;
+	struct pg_conn *c = store_pool_peek(&ps->pool);
 	PGresult *res;
 	int current = 0;
 

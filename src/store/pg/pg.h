@@ -11,6 +11,7 @@
 #ifndef NSATU_STORE_PG_H
 #define NSATU_STORE_PG_H
 
+#include "store/pool.h"
 #include "store/store.h"
 
 #include <libpq-fe.h>
@@ -36,7 +37,6 @@ struct pg_stmt_slot {
 
 struct pg_conn {
 	PGconn *db;
-	struct pg_conn *next_free;
 	struct pg_stmt_slot cache[PG_STMT_CACHE];
 	unsigned cached, next_id;
 	bool broken;
@@ -46,10 +46,7 @@ struct pg_conn {
 struct pg_store {
 	struct store base;
 	char *url;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	struct pg_conn *free_list;
-	unsigned nconns, max_conns;
+	struct store_pool pool;
 	_Atomic uint64_t errors, retries;
 };
 

@@ -163,8 +163,9 @@ static int exec_sql(sqlite3 *db, const char *sql, char *errbuf, size_t errlen)
 	return rc;
 }
 
-static struct sq_conn *conn_open(struct sq_store *s, char *errbuf, size_t errlen)
+static void *conn_open(void *ctx, char *errbuf, size_t errlen)
 {
+	struct sq_store *s = ctx;
 	struct sq_conn *c = calloc(1, sizeof *c);
 	int rc;
 
@@ -206,8 +207,10 @@ fail:
 	return NULL;
 }
 
-static void conn_close(struct sq_conn *c)
+static void conn_close(void *conn)
 {
+	struct sq_conn *c = conn;
+
 	cache_clear(c);
 	sqlite3_close_v2(c->db);
 	free(c);
@@ -217,7 +220,6 @@ static int sq_open(const char *path, unsigned max_conns, struct store **out,
 		   char *errbuf, size_t errlen)
 {
 	struct sq_store *s = calloc(1, sizeof *s);
-	struct sq_conn *first;
 
 	*out = NULL;
 	if (!s || !(s->path = strdup(path))) {
@@ -226,18 +228,12 @@ static int sq_open(const char *path, unsigned max_conns, struct store **out,
 		return ST_INTERNAL;
 	}
 	s->base.ops = &store_sqlite_ops;
-	s->max_conns = max_conns ? max_conns : 1;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
-	/* Open one connection now so that a bad path fails here, clearly. */
-	first = conn_open(s, errbuf, errlen);
-	if (!first) {
+	/* The first connection opens now, so that a bad path fails here. */
+	if (store_pool_init(&s->pool, max_conns, conn_open, conn_close, s, errbuf, errlen) != 0) {
 		free(s->path);
 		free(s);
 		return ST_INVALID;
 	}
-	s->free_list = first;
-	s->nconns = 1;
 	*out = &s->base;
 	return ST_OK;
 }
@@ -246,14 +242,7 @@ static void sq_close(struct store *base)
 {
 	struct sq_store *s = sq_store_of(base);
 
-	/* All transactions must have ended: every connection is free. */
-	while (s->free_list) {
-		struct sq_conn *c = s->free_list;
-		s->free_list = c->next_free;
-		conn_close(c);
-	}
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
+	store_pool_fini(&s->pool);
 	free(s->path);
 	free(s);
 }
@@ -264,36 +253,7 @@ static void sq_stats(struct store *base, struct store_stats *out)
 
 	out->errors = atomic_load(&s->errors);
 	out->retries = atomic_load(&s->retries);
-	out->connections = s->nconns;
-}
-
-static struct sq_conn *pool_take(struct sq_store *s)
-{
-	struct sq_conn *c = NULL;
-	char err[256];
-
-	pthread_mutex_lock(&s->lock);
-	while (!s->free_list && s->nconns >= s->max_conns)
-		pthread_cond_wait(&s->freed, &s->lock);
-	if (s->free_list) {
-		c = s->free_list;
-		s->free_list = c->next_free;
-	} else {
-		s->nconns++;
-		pthread_mutex_unlock(&s->lock);
-		c = conn_open(s, err, sizeof err);
-		if (!c) {
-			log_msg(LOG_ERROR, "sqlite connection failed", "%s", err);
-			atomic_fetch_add(&s->errors, 1);
-			pthread_mutex_lock(&s->lock);
-			s->nconns--;
-			pthread_cond_signal(&s->freed);
-		} else {
-			return c;
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
-	return c;
+	out->connections = s->pool.nconns;
 }
 
 static void pool_give(struct sq_store *s, struct sq_conn *c)
@@ -304,17 +264,13 @@ static void pool_give(struct sq_store *s, struct sq_conn *c)
 		if (sqlite3_stmt_busy(st))
 			sqlite3_reset(st);
 	}
-	pthread_mutex_lock(&s->lock);
-	c->next_free = s->free_list;
-	s->free_list = c;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
+	store_pool_give(&s->pool, c);
 }
 
 static int sq_begin(struct store *base, enum store_mode mode, struct store_tx **out)
 {
 	struct sq_store *s = sq_store_of(base);
-	struct sq_conn *c = pool_take(s);
+	struct sq_conn *c = store_pool_take(&s->pool);
 	sqlite3_stmt *st;
 	int rc;
 

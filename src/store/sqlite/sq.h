@@ -9,6 +9,7 @@
 #ifndef NSATU_STORE_SQ_H
 #define NSATU_STORE_SQ_H
 
+#include "store/pool.h"
 #include "store/store.h"
 
 #include <pthread.h>
@@ -31,7 +32,6 @@ struct sq_tx {
 
 struct sq_conn {
 	sqlite3 *db;
-	struct sq_conn *next_free;
 	struct sq_stmt_slot cache[SQ_STMT_CACHE];
 	unsigned cached;
 	struct sq_tx tx;
@@ -40,10 +40,7 @@ struct sq_conn {
 struct sq_store {
 	struct store base;
 	char *path;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	struct sq_conn *free_list;
-	unsigned nconns, max_conns;
+	struct store_pool pool;
 	_Atomic uint64_t errors, retries;
 };
 
