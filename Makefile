@@ -81,7 +81,7 @@ run: build/nsatu
 
 # Suites; tests/run prints a closing "N passed, N failed" line.
 test: build/nsatu build/unit-tests build/api-tests \
-      build/asan/nsatu build/asan/unit-tests build/asan/api-tests build/fuzz-decode
+      build/asan/nsatu build/asan/unit-tests build/asan/api-tests build/fuzz-decode build/fuzz-csv
 	tests/run --fuzz-seconds $(FUZZ_SECONDS)
 
 test-unit: build/unit-tests
@@ -100,6 +100,13 @@ build/fuzz-decode: $(FUZZ_SRC) $(HDRS) | deps-ok
 	@mkdir -p $(@D)
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
 	  -o $@ $(FUZZ_SRC) $(shell pkg-config --libs jansson)
+
+# libFuzzer harness for the CSV reader.
+FUZZ_CSV_SRC := tests/fuzz/fuzz_csv.c src/io/csv.c $(wildcard src/core/*.c)
+build/fuzz-csv: $(FUZZ_CSV_SRC) $(HDRS) | deps-ok
+	@mkdir -p $(@D)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+	  -o $@ $(FUZZ_CSV_SRC) -lcsv $(shell pkg-config --libs jansson)
 
 bench-http: build/nsatu build/bench-seed
 	bench/http.sh

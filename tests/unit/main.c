@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, suite_store());
 	srunner_add_suite(sr, suite_svc());
 	srunner_add_suite(sr, suite_openapi());
+	srunner_add_suite(sr, suite_csv());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
