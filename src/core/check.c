@@ -151,3 +151,18 @@ void time_format(int64_t unix_ms, char buf[32])
 		 (int)d, (int)(rem / 3600), (int)(rem % 3600 / 60), (int)(rem % 60),
 		 (int)ms);
 }
+
+const char *check_currency(const char *s)
+{
+	if (strlen(s) != 3 || !is_upper(s[0]) || !is_upper(s[1]) || !is_upper(s[2]))
+		return "must be an ISO 4217 currency code (three capital letters)";
+	return NULL;
+}
+
+const char *check_year(const char *s)
+{
+	if (strlen(s) != 4 || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) ||
+	    !is_digit(s[3]) || strcmp(s, "1990") < 0 || strcmp(s, "2100") > 0)
+		return "must be a year from 1990 to 2100";
+	return NULL;
+}

@@ -126,12 +126,25 @@ struct espec {
 	const struct fspec *fields;
 	size_t nfields;
 	const char *doc;
+	const char *key_prefix;       /* keys the server makes (key field FS_READONLY) */
+	unsigned scoped_roles;        /* ROLE_BITs the scope applies to; 0: every bound role */
+	/* A rule across fields of the whole record: NULL when @rec is fine,
+	 * else the reason, with *@field naming the field at fault. */
+	const char *(*check)(const json_t *rec, const char **field);
 };
+
+#define ROLE_BIT(r) (1u << (unsigned)(r))
+
+/* Item categories, NULL-terminated (entity.c). */
+extern const char *const ITEM_CATEGORIES[];
 
 /* The entities of the reference data and users.  ESPEC_ALL is
  * NULL-terminated and in dependency order (referenced before referencing). */
 extern const struct espec ESPEC_NATIONS, ESPEC_SITES, ESPEC_COALITIONS,
 	ESPEC_SUBST_GROUPS, ESPEC_ITEMS, ESPEC_USERS;
+/* Donations (donations.c). */
+extern const struct espec ESPEC_REQUIREMENTS, ESPEC_PLEDGES, ESPEC_ALLOCATIONS,
+	ESPEC_EXCHANGE_RATES, ESPEC_FUNDING_TARGETS;
 extern const struct espec *const ESPEC_ALL[];
 
 const struct espec *espec_find(const char *name);
@@ -168,6 +181,22 @@ int fspec_parse_text(const struct fspec *f, const char *text, json_t **out,
 /* A copy of @rec without FS_PRIVATE fields (new reference, or NULL on OOM). */
 json_t *espec_public(const struct espec *e, const json_t *rec);
 
+/* ---- Workflows (state machines as tables). ------------------------------ */
+
+struct transition {
+	const char *from, *to;
+	unsigned roles;          /* ROLE_BITs allowed to make it */
+	bool needs_reason;
+	bool automatic;          /* made by the system, never requested */
+};
+
+/* The row for @from -> @to in @table (NULL-terminated by from == NULL),
+ * or NULL when that move does not exist. */
+const struct transition *transition_find(const struct transition *table,
+					  const char *from, const char *to);
+
+extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[];
+
 /* ---- Format checks (NULL when fine, else the reason). ----------------- */
 
 const char *check_nsn(const char *s);     /* NATO Stock Number NNNN-NN-NNN-NNNN */
@@ -175,6 +204,8 @@ const char *check_iso3(const char *s);    /* three upper-case letters */
 const char *check_code(const char *s);    /* A-Z 0-9 - _ , starts alnum */
 const char *check_username(const char *s);
 const char *check_date(const char *s);    /* YYYY-MM-DD, real date */
+const char *check_currency(const char *s); /* ISO 4217: three capital letters */
+const char *check_year(const char *s);    /* "1990" .. "2100" */
 bool utf8_valid(const char *s, size_t n);
 
 /* ---- JSON text written directly (jsonw.c). ------------------------------ */

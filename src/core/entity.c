@@ -52,6 +52,7 @@ static const struct fspec nation_fields[] = {
 const struct espec ESPEC_NATIONS = {
 	"nations", "nations", "iso3", NULL, NULL, nation_fields, N(nation_fields),
 	"Nations: Allies, partners and the recipient.",
+	NULL, 0, NULL,
 };
 
 static const char *const site_kinds[] = {
@@ -82,6 +83,7 @@ static const struct fspec site_fields[] = {
 const struct espec ESPEC_SITES = {
 	"sites", "sites", "code", NULL, NULL, site_fields, N(site_fields),
 	"Sites: HQ, logistics nodes, facilities, depots, hand-over points, units.",
+	NULL, 0, NULL,
 };
 
 static const struct fspec coalition_fields[] = {
@@ -96,6 +98,7 @@ static const struct fspec coalition_fields[] = {
 const struct espec ESPEC_COALITIONS = {
 	"coalitions", "coalitions", "code", NULL, NULL, coalition_fields,
 	N(coalition_fields), "Capability coalitions of the Contact Group.",
+	NULL, 0, NULL,
 };
 
 static const struct fspec group_fields[] = {
@@ -110,9 +113,10 @@ const struct espec ESPEC_SUBST_GROUPS = {
 	"substitution_groups", "substitution_groups", "code", NULL, NULL,
 	group_fields, N(group_fields),
 	"Substitution groups: items that can stand in for one another.",
+	NULL, 0, NULL,
 };
 
-static const char *const item_categories[] = {
+const char *const ITEM_CATEGORIES[] = {
 	"ammunition", "weapon_system", "vehicle", "optics", "drone", "medical",
 	"engineering", "fuel", "communications", "spare_parts", "other", NULL,
 };
@@ -123,7 +127,7 @@ static const struct fspec item_fields[] = {
 	{"name", FT_STRING, FS_REQUIRED, 1, 120, NULL, NULL, NULL, "Item name."},
 	{"nsn", FT_STRING, FS_NULLABLE | FS_FILTER, 16, 16, NULL, check_nsn, NULL,
 	 "NATO Stock Number NNNN-NN-NNN-NNNN, where known."},
-	{"category", FT_ENUM, FS_REQUIRED | FS_FILTER, 1, 24, item_categories, NULL, NULL,
+	{"category", FT_ENUM, FS_REQUIRED | FS_FILTER, 1, 24, ITEM_CATEGORIES, NULL, NULL,
 	 "Category."},
 	{"coalition", FT_STRING, FS_NULLABLE | FS_FILTER, 2, 24, NULL, check_code,
 	 "coalitions", "Capability coalition."},
@@ -144,6 +148,7 @@ static const struct fspec item_fields[] = {
 const struct espec ESPEC_ITEMS = {
 	"items", "items", "code", NULL, NULL, item_fields, N(item_fields),
 	"The item catalog.",
+	NULL, 0, NULL,
 };
 
 static const char *const role_choices[] = {
@@ -175,11 +180,13 @@ static const struct fspec user_fields[] = {
 const struct espec ESPEC_USERS = {
 	"users", "users", "username", "nation", "site", user_fields, N(user_fields),
 	"Users, their role and scope.",
+	NULL, 0, NULL,
 };
 
 const struct espec *const ESPEC_ALL[] = {
 	&ESPEC_NATIONS, &ESPEC_SITES, &ESPEC_COALITIONS, &ESPEC_SUBST_GROUPS,
-	&ESPEC_ITEMS, &ESPEC_USERS, NULL,
+	&ESPEC_ITEMS, &ESPEC_USERS, &ESPEC_EXCHANGE_RATES, &ESPEC_FUNDING_TARGETS,
+	&ESPEC_REQUIREMENTS, &ESPEC_PLEDGES, &ESPEC_ALLOCATIONS, NULL,
 };
 
 const struct espec *espec_find(const char *name)

@@ -49,6 +49,23 @@ static const struct perm_row {
 	/* Users see the directory within their own scope. */
 	{"users",               {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
 	{"audit",               {[ROLE_ADMIN] = "r", [ROLE_AUDITOR] = "r"}},
+	{"exchange_rates",      {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	{"funding_targets",     {[ROLE_ADMIN] = "rcud", EVERYONE_READS}},
+	/* Ukraine's requirements: its officers write their own; donors see all
+	 * of them, to pledge against them; planners validate. */
+	{"requirements",        {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcu",
+				 [ROLE_RECIPIENT_OFFICER] = "rcu", [ROLE_DONOR_LIAISON] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	/* Pledges: a liaison officer records their own nation's. */
+	{"pledges",             {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcu",
+				 [ROLE_DONOR_LIAISON] = "rcu", [ROLE_AUDITOR] = "r"}},
+	{"allocations",         {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rc", [ROLE_AUDITOR] = "r"}},
+	/* Reports: coverage of requirements, and the fair-share report. */
+	{"coverage",            {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_DONOR_LIAISON] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"burden_sharing",      {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_DONOR_LIAISON] = "r", [ROLE_AUDITOR] = "r"}},
 };
 
 static const char action_letters[ACT__COUNT] = {

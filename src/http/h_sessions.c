@@ -12,6 +12,7 @@ static const struct fspec login_fields[] = {
 static const struct espec login_spec = {
 	"sessions", NULL, NULL, NULL, NULL, login_fields,
 	sizeof login_fields / sizeof *login_fields, "Login request.",
+	NULL, 0, NULL,
 };
 
 static json_t *principal_json(const struct principal *p)
@@ -84,6 +85,7 @@ static const struct fspec password_fields[] = {
 static const struct espec password_spec = {
 	"password", NULL, NULL, NULL, NULL, password_fields,
 	sizeof password_fields / sizeof *password_fields, "Password change.",
+	NULL, 0, NULL,
 };
 
 void h_session_password(struct http_req *rq)

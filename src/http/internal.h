@@ -153,6 +153,10 @@ void h_rec_create(struct http_req *rq);
 void h_rec_update(struct http_req *rq);
 void h_rec_delete(struct http_req *rq);
 void h_audit_list(struct http_req *rq);
+void h_transition(struct http_req *rq);
+void h_coverage(struct http_req *rq);
+void h_coverage_list(struct http_req *rq);
+void h_burden_sharing(struct http_req *rq);
 void h_audit_verify(struct http_req *rq);
 
 /* In-flight request count (server.c), for /metrics. */

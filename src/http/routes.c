@@ -11,11 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RECORD_ROUTES(path, spec)                                            \
+/* Records that are read, created and changed; most may also be deleted. */
+#define RECORD_ROUTES_KEEP(path, spec)                                       \
 	{"GET", "/api/v1/" path, h_rec_list, &spec, 0},                      \
 	{"POST", "/api/v1/" path, h_rec_create, &spec, 0},                   \
 	{"GET", "/api/v1/" path "/{id}", h_rec_get, &spec, 0},               \
-	{"PATCH", "/api/v1/" path "/{id}", h_rec_update, &spec, 0},          \
+	{"PATCH", "/api/v1/" path "/{id}", h_rec_update, &spec, 0}
+#define RECORD_ROUTES(path, spec)                                            \
+	RECORD_ROUTES_KEEP(path, spec),                                      \
 	{"DELETE", "/api/v1/" path "/{id}", h_rec_delete, &spec, 0}
 
 static const struct route routes[] = {
@@ -33,6 +36,21 @@ static const struct route routes[] = {
 	RECORD_ROUTES("users", ESPEC_USERS),
 	{"GET", "/api/v1/audit", h_audit_list, NULL, 0},
 	{"GET", "/api/v1/audit/verify", h_audit_verify, NULL, 0},
+	RECORD_ROUTES("exchange_rates", ESPEC_EXCHANGE_RATES),
+	RECORD_ROUTES("funding_targets", ESPEC_FUNDING_TARGETS),
+	/* Requirements and pledges are never deleted: they are cancelled,
+	 * rejected or withdrawn, with a reason, and stay on record. */
+	RECORD_ROUTES_KEEP("requirements", ESPEC_REQUIREMENTS),
+	{"POST", "/api/v1/requirements/{id}/transition", h_transition, &ESPEC_REQUIREMENTS, 0},
+	{"GET", "/api/v1/requirements/{id}/coverage", h_coverage, &ESPEC_REQUIREMENTS, 0},
+	RECORD_ROUTES_KEEP("pledges", ESPEC_PLEDGES),
+	{"POST", "/api/v1/pledges/{id}/transition", h_transition, &ESPEC_PLEDGES, 0},
+	/* Allocations are made and released, never edited. */
+	{"GET", "/api/v1/allocations", h_rec_list, &ESPEC_ALLOCATIONS, 0},
+	{"POST", "/api/v1/allocations", h_rec_create, &ESPEC_ALLOCATIONS, 0},
+	{"GET", "/api/v1/allocations/{id}", h_rec_get, &ESPEC_ALLOCATIONS, 0},
+	{"GET", "/api/v1/reports/coverage", h_coverage_list, &ESPEC_REQUIREMENTS, 0},
+	{"GET", "/api/v1/reports/burden-sharing", h_burden_sharing, NULL, 0},
 };
 
 #define NROUTES (sizeof routes / sizeof *routes)

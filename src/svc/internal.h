@@ -26,6 +26,51 @@ struct svc {
 	struct svc_auth_entry auth_cache[SVC_AUTH_CACHE_SLOTS];
 };
 
+/* Scope (scope.c): the field that bounds @p's view of @e and the value it
+ * must hold, or NULL when none applies; *@deny when the role is bound but
+ * the entity has no field for it. */
+const char *svc_scope_field(const struct principal *p, const struct espec *e,
+			    const char **value, bool *deny);
+bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t *rec);
+
+/* A new time-ordered key "PREFIX-<ms time hex><random hex>" into @out. */
+void svc_new_key(const char *prefix, char *out, size_t size);
+
+/*
+ * What an entity adds to the generic record use cases (donations.c and
+ * later areas).  Each hook runs inside the writing transaction and returns
+ * a status, with @err naming the field for ST_INVALID.
+ */
+struct svc_rules {
+	const struct espec *e;
+	/* A new record, validated: set server-made fields, check rules that
+	 * need the database. */
+	int (*on_create)(struct store_tx *tx, const struct principal *p, json_t *rec,
+			 struct verr *err);
+	/* A change from @cur to @next (the merged record). */
+	int (*on_update)(struct store_tx *tx, const struct principal *p, const json_t *cur,
+			 json_t *next, struct verr *err);
+	/* After the new record was stored and audited. */
+	int (*after_create)(struct store_tx *tx, const struct principal *p, const json_t *rec);
+	/* Its workflow, and what follows a transition once stored. */
+	const struct transition *flow;
+	int (*after_transition)(struct store_tx *tx, const struct principal *p,
+				const json_t *rec, const char *from, const char *to);
+};
+
+/* The rules of @e, or NULL for a plain record. */
+const struct svc_rules *svc_rules_for(const struct espec *e);
+
+/* Set @e's record @key to @status (and @reason), audited as @action. */
+int svc_set_status(struct store_tx *tx, const struct principal *p, const struct espec *e,
+		   const char *key, const char *status, const char *reason, const char *action);
+
+/* Open allocations' quantity for a pledge or requirement (donations.c). */
+int svc_allocated(struct store_tx *tx, const char *field, const char *key, long long *sum);
+/* EUR for one unit of @currency on @date, from the exchange-rate table. */
+int svc_eur_rate(struct store_tx *tx, const char *currency, const char *date, double *rate,
+		 struct verr *err);
+
 /* The token cache (authcache.c). */
 bool svc_auth_cache_get(struct svc *svc, const char *hash, int64_t now, struct principal *p);
 void svc_auth_cache_put(struct svc *svc, const char *hash, int64_t now, int64_t token_expires,

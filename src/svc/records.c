@@ -17,43 +17,6 @@
 
 #define MAX_FILTERS 8
 
-/* ---- Scope. ---------------------------------------------------------------- */
-
-/* The field that bounds @p's view of @e, or NULL when none applies.
- * *@deny is set when the role is bound but the entity has no field for it. */
-static const char *scope_field(const struct principal *p, const struct espec *e,
-			       const char **value, bool *deny)
-{
-	*deny = false;
-	*value = NULL;
-	if (role_scope(p->role) == SCOPE_ALL || (!e->scope_nation && !e->scope_site))
-		return NULL;
-	if (role_scope(p->role) == SCOPE_NATION && e->scope_nation) {
-		*value = p->nation;
-		return e->scope_nation;
-	}
-	if (role_scope(p->role) == SCOPE_SITE && e->scope_site) {
-		*value = p->site;
-		return e->scope_site;
-	}
-	*deny = true;
-	return NULL;
-}
-
-static bool in_scope(const struct principal *p, const struct espec *e, const json_t *rec)
-{
-	const char *value, *field;
-	bool deny;
-
-	field = scope_field(p, e, &value, &deny);
-	if (deny)
-		return false;
-	if (!field)
-		return true;
-	const char *have = json_string_value(json_object_get(rec, field));
-	return have && *value && strcmp(have, value) == 0;
-}
-
 /* ---- Listing. -------------------------------------------------------------- */
 
 /*
@@ -173,7 +136,7 @@ int svc_rec_list_text(struct svc *svc, const struct principal *p, const struct e
 		rc = verr_set(err, "cursor", "is not a cursor from this list");
 		goto done;
 	}
-	sfield = scope_field(p, e, &svalue, &deny);
+	sfield = svc_scope_field(p, e, &svalue, &deny);
 	if (deny || (sfield && !*svalue)) {
 		out->len = 0;
 		jbuf_lit(out, "{\"items\":[],\"next_cursor\":null}");
@@ -243,7 +206,7 @@ int svc_rec_get(struct svc *svc, const struct principal *p, const struct espec *
 	if (!perm_allows(p->role, e->name, ACT_READ))
 		return ST_FORBIDDEN;
 	rc = store_run(svc->store, STORE_READ, get_work, &c);
-	if (rc == ST_OK && !in_scope(p, e, c.rec))
+	if (rc == ST_OK && !svc_in_scope(p, e, c.rec))
 		rc = ST_NOT_FOUND;
 	if (rc == ST_OK)
 		*out = espec_public(e, c.rec);
@@ -339,13 +302,16 @@ static int check_record(struct store_tx *tx, const struct principal *p,
 			const struct espec *e, const json_t *rec, struct verr *err)
 {
 	int rc = check_refs(tx, e, rec, err);
+	const char *why, *field = NULL;
 
+	if (rc == ST_OK && e->check && (why = e->check(rec, &field)))
+		rc = verr_set(err, field, "%s", why);
 	if (rc == ST_OK && e == &ESPEC_USERS)
 		rc = check_user(tx, rec, err);
-	if (rc == ST_OK && !in_scope(p, e, rec)) {
-		const char *v, *field;
+	if (rc == ST_OK && !svc_in_scope(p, e, rec)) {
+		const char *v;
 		bool deny;
-		field = scope_field(p, e, &v, &deny);
+		field = svc_scope_field(p, e, &v, &deny);
 		rc = verr_set(err, field ? field : e->key, "is outside your scope");
 	}
 	return rc;
@@ -399,7 +365,11 @@ static int create_work(struct store_tx *tx, void *arg)
 
 	json_decref(c->out);
 	c->out = NULL;
+	const struct svc_rules *rules = svc_rules_for(c->e);
+
 	if ((rc = check_record(tx, c->p, c->e, c->rec, c->err)) != ST_OK)
+		return rc;
+	if (rules && rules->on_create && (rc = rules->on_create(tx, c->p, c->rec, c->err)) != ST_OK)
 		return rc;
 	json_object_set_new(c->rec, "version", json_integer(1));
 	rc = store_rec_insert(tx, c->e, c->rec);
@@ -417,7 +387,39 @@ static int create_work(struct store_tx *tx, void *arg)
 		return rc;
 	if (!(c->out = espec_public(c->e, c->rec)))
 		return ST_INTERNAL;
-	return svc_audit_write(tx, c->p, "create", c->e->name, key, NULL, c->out);
+	if ((rc = svc_audit_write(tx, c->p, "create", c->e->name, key, NULL, c->out)) != ST_OK)
+		return rc;
+	return rules && rules->after_create ? rules->after_create(tx, c->p, c->rec) : ST_OK;
+}
+
+/* Fill what the server sets on a new record: a made key, who and when, and
+ * null for every other field the body left out. */
+static int server_fields(const struct principal *p, const struct espec *e, json_t *rec)
+{
+	char now[32];
+
+	time_format(svc_now_ms(), now);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct fspec *f = &e->fields[i];
+		json_t *v = NULL;
+
+		if (json_object_get(rec, f->name))
+			continue;
+		if ((f->flags & FS_KEY) && e->key_prefix) {
+			char key[48];
+			svc_new_key(e->key_prefix, key, sizeof key);
+			v = json_string(key);
+		} else if (f->type == FT_TIME && (f->flags & FS_READONLY)) {
+			v = json_string(now);
+		} else if (strcmp(f->name, "created_by") == 0) {
+			v = json_string(p->username);
+		} else {
+			v = json_null();
+		}
+		if (!v || json_object_set_new(rec, f->name, v) != 0)
+			return ST_INTERNAL;
+	}
+	return ST_OK;
 }
 
 int svc_rec_create(struct svc *svc, const struct principal *p, const struct espec *e,
@@ -434,17 +436,11 @@ int svc_rec_create(struct svc *svc, const struct principal *p, const struct espe
 		return rc;
 	if ((rc = espec_validate(e, body, VM_CREATE, err)) != ST_OK)
 		return rc;
-	for (size_t i = 0; i < e->nfields; i++) {
-		const struct fspec *f = &e->fields[i];
-		if (f->type == FT_TIME && (f->flags & FS_READONLY)) {
-			char now[32];
-			time_format(svc_now_ms(), now);
-			json_object_set_new(body, f->name, json_string(now));
-		}
-	}
 	if (*hash)
 		json_object_set_new(body, "password_hash", json_string(hash));
 	sodium_memzero(hash, sizeof hash);
+	if ((rc = server_fields(p, e, body)) != ST_OK)
+		return rc;
 	rc = store_run(svc->store, STORE_WRITE, create_work, &c);
 	if (rc == ST_OK)
 		*out = c.out;
@@ -462,7 +458,7 @@ static int load_current(struct store_tx *tx, struct write_ctx *c, json_t **cur)
 
 	if (rc != ST_OK)
 		return rc;
-	if (!in_scope(c->p, c->e, *cur))
+	if (!svc_in_scope(c->p, c->e, *cur))
 		return ST_NOT_FOUND;
 	if (c->if_match >= 0 &&
 	    json_integer_value(json_object_get(*cur, "version")) != c->if_match)
@@ -507,6 +503,10 @@ static int update_work(struct store_tx *tx, void *arg)
 	if ((rc = check_record(tx, c->p, c->e, next, c->err)) != ST_OK)
 		goto done;
 	if ((rc = check_self(c, next, c->err)) != ST_OK)
+		goto done;
+	const struct svc_rules *rules = svc_rules_for(c->e);
+	if (rules && rules->on_update &&
+	    (rc = rules->on_update(tx, c->p, cur, next, c->err)) != ST_OK)
 		goto done;
 	json_object_set_new(next, "version", json_integer(version + 1));
 	if ((rc = store_rec_update(tx, c->e, c->key, next, version)) != ST_OK) {

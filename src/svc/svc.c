@@ -138,3 +138,11 @@ int svc_health(struct svc *svc)
 {
 	return store_run(svc->store, STORE_READ, health_work, NULL);
 }
+
+void svc_new_key(const char *prefix, char *out, size_t size)
+{
+	/* Time first, so keys sort by creation and indexes grow at the end. */
+	snprintf(out, size, "%s-%012llX%08X", prefix,
+		 (unsigned long long)svc_now_ms() & 0xFFFFFFFFFFFFULL,
+		 (unsigned)randombytes_random());
+}

@@ -108,6 +108,29 @@ int svc_user_passwd(struct svc *svc, const struct principal *p,
 /* Shortest password accepted. */
 #define SVC_MIN_PASSWORD 12
 
+/* ---- Workflows (workflow.c) and donations (donations.c, reports.c). ---- */
+
+/*
+ * Move @e's record @key to status @to, as its workflow table allows for
+ * @p's role; @reason where the move needs one.  ST_CONFLICT (field "to")
+ * for a move that does not exist from the current status.
+ */
+int svc_transition(struct svc *svc, const struct principal *p, const struct espec *e,
+		   const char *key, const char *to, const char *reason, int64_t if_match,
+		   json_t **out, struct verr *err);
+
+/* *@out = {requirement, requested, allocated, shipped, delivered, remaining}. */
+int svc_coverage(struct svc *svc, const struct principal *p, const char *requirement,
+		 json_t **out);
+/* Coverage of the requirements a list query selects: {"items":[...],
+ * "next_cursor":...}, each item a requirement with its coverage. */
+int svc_coverage_list(struct svc *svc, const struct principal *p, const struct svc_list *q,
+		      json_t **page, struct verr *err);
+
+/* The fair-share report for @year, or half 1 or 2 of it (@half 0: all year). */
+int svc_burden_sharing(struct svc *svc, const struct principal *p, int year, int half,
+		       json_t **out, struct verr *err);
+
 /* ---- Audit (svc_audit.c). ----------------------------------------------- */
 
 /* *@page = {"items": [...], "next_cursor": ...}; records after the cursor. */

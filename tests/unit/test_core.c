@@ -204,7 +204,11 @@ START_TEST(specs_are_consistent)
 	 * version, and references only to entities that exist. */
 	for (const struct espec *const *e = ESPEC_ALL; *e; e++) {
 		const struct fspec *key = espec_field(*e, (*e)->key);
-		ck_assert_msg(key && (key->flags & FS_KEY) && (key->flags & FS_REQUIRED),
+		/* A key is given by the client (required) or made by the server
+		 * (read-only, with a prefix). */
+		ck_assert_msg(key && (key->flags & FS_KEY) &&
+				      ((key->flags & FS_REQUIRED) ||
+				       ((key->flags & FS_READONLY) && (*e)->key_prefix)),
 			      "%s: key field", (*e)->name);
 		ck_assert_msg(espec_field(*e, "version") != NULL, "%s: version", (*e)->name);
 		for (size_t i = 0; i < (*e)->nfields; i++) {

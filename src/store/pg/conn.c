@@ -53,6 +53,10 @@ void pg_param_json(struct pg_params *p, const json_t *v)
 {
 	if (p->n >= PG_MAX_PARAMS)
 		return;
+	if (!v) {
+		p->v[p->n++] = NULL;
+		return;
+	}
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		p->v[p->n++] = json_string_value(v);

@@ -111,6 +111,8 @@ int sq_bind_text(sqlite3_stmt *st, int idx, const char *s)
 
 int sq_bind_json(sqlite3_stmt *st, int idx, const json_t *v)
 {
+	if (!v)
+		return sqlite3_bind_null(st, idx);
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return sqlite3_bind_text(st, idx, json_string_value(v),

@@ -1,0 +1,257 @@
+/*
+ * reports.c - coverage of requirements, and the fair-share (burden-sharing)
+ * report of the funding pledge.
+ *
+ * Burden sharing: each participating Ally's fair share of a year's target is
+ * target x its GDP / the participating Allies' GDP.  Allies are nations with
+ * status "member"; one with participates=false (Hungary) has no share and
+ * does not enlarge anyone else's.  Partners contribute but have no share.
+ * A pledge counts in the period of its pledged_on date once it is committed
+ * or delivered: materiel at catalog value (quantity x unit_value_eur), and
+ * funding at amount_eur.  Training seats and repair capacity carry no value
+ * here.  A half-year's target is half the year's.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *str(const json_t *rec, const char *field)
+{
+	return json_string_value(json_object_get(rec, field));
+}
+
+/* ---- Coverage. ---------------------------------------------------------------- */
+
+static json_t *coverage_of(struct store_tx *tx, const json_t *req, int *rc)
+{
+	long long allocated = 0;
+
+	*rc = svc_allocated(tx, "requirement", str(req, "id"), &allocated);
+	if (*rc != ST_OK)
+		return NULL;
+	long long requested = json_integer_value(json_object_get(req, "quantity"));
+	/* Shipped and delivered come with transfers (a later release). */
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "requirement", str(req, "id"),
+			 "requested", (json_int_t)requested, "allocated", (json_int_t)allocated,
+			 "shipped", (json_int_t)0, "delivered", (json_int_t)0, "remaining",
+			 (json_int_t)(requested > allocated ? requested - allocated : 0));
+}
+
+struct cov_ctx {
+	const char *id;
+	const struct principal *p;
+	json_t *out;
+};
+
+static int coverage_work(struct store_tx *tx, void *arg)
+{
+	struct cov_ctx *c = arg;
+	json_t *req = NULL;
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	if ((rc = store_rec_get(tx, &ESPEC_REQUIREMENTS, c->id, &req)) != ST_OK)
+		return rc;
+	if (!svc_in_scope(c->p, &ESPEC_REQUIREMENTS, req))
+		rc = ST_NOT_FOUND;
+	else if (!(c->out = coverage_of(tx, req, &rc)) && rc == ST_OK)
+		rc = ST_INTERNAL;
+	json_decref(req);
+	return rc;
+}
+
+int svc_coverage(struct svc *svc, const struct principal *p, const char *requirement,
+		 json_t **out)
+{
+	struct cov_ctx c = {requirement, p, NULL};
+	int rc;
+
+	*out = NULL;
+	if (!perm_allows(p->role, "coverage", ACT_READ) ||
+	    !perm_allows(p->role, "requirements", ACT_READ))
+		return ST_FORBIDDEN;
+	rc = store_run(svc->store, STORE_READ, coverage_work, &c);
+	if (rc == ST_OK)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
+
+struct cov_list_ctx {
+	json_t *items;   /* requirements of the page, coverage added in place */
+};
+
+static int coverage_list_work(struct store_tx *tx, void *arg)
+{
+	struct cov_list_ctx *c = arg;
+	size_t i;
+	json_t *req;
+	int rc;
+
+	json_array_foreach(c->items, i, req) {
+		json_t *cov = coverage_of(tx, req, &rc);
+		if (!cov)
+			return rc == ST_OK ? ST_INTERNAL : rc;
+		json_object_set_new(req, "coverage", cov);
+	}
+	return ST_OK;
+}
+
+int svc_coverage_list(struct svc *svc, const struct principal *p, const struct svc_list *q,
+		      json_t **page, struct verr *err)
+{
+	struct cov_list_ctx c;
+	int rc;
+
+	*page = NULL;
+	if (!perm_allows(p->role, "coverage", ACT_READ))
+		return ST_FORBIDDEN;
+	if ((rc = svc_rec_list(svc, p, &ESPEC_REQUIREMENTS, q, page, err)) != ST_OK)
+		return rc;
+	c.items = json_object_get(*page, "items");
+	/* The page and its sums are two reads: a change in between shows in
+	 * the next read, never as an inconsistency within one requirement. */
+	if ((rc = store_run(svc->store, STORE_READ, coverage_list_work, &c)) != ST_OK) {
+		json_decref(*page);
+		*page = NULL;
+	}
+	return rc;
+}
+
+/* ---- Burden sharing. -------------------------------------------------------------- */
+
+struct burden_ctx {
+	int year, half;
+	char from[11], to[11];   /* the period, inclusive, as YYYY-MM-DD */
+	const struct principal *p;
+	struct verr *err;
+	json_t *out;
+};
+
+static int in_period(const struct burden_ctx *c, const char *date)
+{
+	return date && strcmp(date, c->from) >= 0 && strcmp(date, c->to) <= 0;
+}
+
+static int burden_work(struct store_tx *tx, void *arg)
+{
+	struct burden_ctx *c = arg;
+	struct store_query all = {NULL, 0, NULL, 10000000};
+	json_t *target = NULL, *nations = NULL, *pledges = NULL, *items = NULL;
+	json_t *rows = NULL, *contrib = json_object(), *unit_value = json_object();
+	char year[8];
+	double usd_eur, target_eur, gdp_sum = 0, total = 0;
+	size_t i;
+	json_t *n, *pl, *it;
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	snprintf(year, sizeof year, "%d", c->year);
+	rc = store_rec_get(tx, &ESPEC_FUNDING_TARGETS, year, &target);
+	if (rc == ST_NOT_FOUND) {
+		rc = verr_set(c->err, "year", "no funding target for %d; an admin sets one under "
+			      "/api/v1/funding_targets", c->year);
+		goto done;
+	}
+	if (rc != ST_OK || (rc = svc_eur_rate(tx, "USD", c->to, &usd_eur, c->err)) != ST_OK)
+		goto done;
+	target_eur = json_number_value(json_object_get(target, "amount_eur")) / (c->half ? 2 : 1);
+	if ((rc = store_rec_list(tx, &ESPEC_NATIONS, &all, &nations)) != ST_OK ||
+	    (rc = store_rec_list(tx, &ESPEC_PLEDGES, &all, &pledges)) != ST_OK ||
+	    (rc = store_rec_list(tx, &ESPEC_ITEMS, &all, &items)) != ST_OK)
+		goto done;
+	json_array_foreach(items, i, it)
+		json_object_set_new(unit_value, str(it, "code"),
+				    json_integer(json_integer_value(json_object_get(it, "unit_value_eur"))));
+	json_array_foreach(pledges, i, pl) {
+		const char *st = str(pl, "status"), *kind = str(pl, "kind");
+		double value = 0;
+
+		if ((strcmp(st, "committed") && strcmp(st, "delivered")) ||
+		    !in_period(c, str(pl, "pledged_on")))
+			continue;
+		if (strcmp(kind, "materiel") == 0)
+			value = (double)json_integer_value(json_object_get(pl, "quantity")) *
+				(double)json_integer_value(json_object_get(unit_value, str(pl, "item")));
+		else if (strcmp(kind, "funding") == 0)
+			value = json_number_value(json_object_get(pl, "amount_eur"));
+		json_t *sum = json_object_get(contrib, str(pl, "nation"));
+		json_object_set_new(contrib, str(pl, "nation"),
+				    json_real(value + (sum ? json_real_value(sum) : 0)));
+	}
+	json_array_foreach(nations, i, n) {
+		if (strcmp(str(n, "status"), "member") == 0 &&
+		    json_is_true(json_object_get(n, "participates")))
+			gdp_sum += json_number_value(json_object_get(n, "gdp_usd_bn"));
+	}
+	rows = json_array();
+	json_array_foreach(nations, i, n) {
+		const char *iso = str(n, "iso3");
+		json_t *sum = json_object_get(contrib, iso);
+		double given = sum ? json_real_value(sum) : 0;
+		double gdp = json_number_value(json_object_get(n, "gdp_usd_bn"));
+		bool shares = strcmp(str(n, "status"), "member") == 0 &&
+			      json_is_true(json_object_get(n, "participates"));
+		json_t *row;
+
+		if (strcmp(str(n, "status"), "recipient") == 0)
+			continue;
+		total += given;
+		if (role_scope(c->p->role) == SCOPE_NATION && strcmp(iso, c->p->nation) != 0)
+			continue;
+		double share = shares && gdp_sum > 0 ? target_eur * gdp / gdp_sum : 0;
+		double gdp_eur = gdp * 1e9 * usd_eur / (c->half ? 2 : 1);
+		row = json_pack("{s:s, s:s, s:s, s:b, s:f, s:f}", "nation", iso, "name",
+				str(n, "name"), "status", str(n, "status"), "participates", shares,
+				"gdp_usd_bn", gdp, "contributed_eur", given);
+		json_object_set_new(row, "fair_share_eur", shares ? json_real(share) : json_null());
+		json_object_set_new(row, "ratio", shares && share > 0 ? json_real(given / share)
+								       : json_null());
+		json_object_set_new(row, "pct_gdp", gdp_eur > 0 ? json_real(100 * given / gdp_eur)
+								 : json_null());
+		json_array_append_new(rows, row);
+	}
+	c->out = json_pack("{s:i, s:s?, s:s, s:s, s:f, s:f, s:f, s:f, s:o}", "year", c->year,
+			   "half", c->half ? (c->half == 1 ? "H1" : "H2") : NULL, "from", c->from,
+			   "to", c->to, "target_eur", target_eur, "contributed_eur", total,
+			   "ratio", target_eur > 0 ? total / target_eur : 0.0,
+			   "usd_eur", usd_eur, "nations", rows);
+	rows = NULL;
+	rc = c->out ? ST_OK : ST_INTERNAL;
+done:
+	json_decref(target);
+	json_decref(nations);
+	json_decref(pledges);
+	json_decref(items);
+	json_decref(rows);
+	json_decref(contrib);
+	json_decref(unit_value);
+	return rc;
+}
+
+int svc_burden_sharing(struct svc *svc, const struct principal *p, int year, int half,
+		       json_t **out, struct verr *err)
+{
+	struct burden_ctx c = {.year = year, .half = half, .p = p, .err = err};
+	int rc;
+
+	*out = NULL;
+	if (!perm_allows(p->role, "burden_sharing", ACT_READ))
+		return ST_FORBIDDEN;
+	if (year < 1990 || year > 2100)
+		return verr_set(err, "year", "must be a year from 1990 to 2100");
+	if (half < 0 || half > 2)
+		return verr_set(err, "half", "must be H1 or H2");
+	snprintf(c.from, sizeof c.from, "%04d-%s", year, half == 2 ? "07-01" : "01-01");
+	snprintf(c.to, sizeof c.to, "%04d-%s", year, half == 1 ? "06-30" : "12-31");
+	rc = store_run(svc->store, STORE_READ, burden_work, &c);
+	if (rc == ST_OK)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
