@@ -9,7 +9,7 @@
  *  - only materiel pledges that are announced or committed are allocated,
  *    and only to validated (or partially met) requirements;
  *  - a withdrawn pledge releases its open allocations, and the requirements
- *    they covered are open again;
+ *    they covered are open again; a cancelled requirement releases its own;
  *  - a requirement's validated / partially_met / met status always follows
  *    from its open allocations.
  * SQLite's single writer and PostgreSQL's serializable writers (queued on
@@ -256,23 +256,23 @@ static int collect(const struct espec *e, const struct store_value *row, void *a
 	return 0;
 }
 
-/* A withdrawn pledge releases its open allocations; coverage reopens. */
-static int pledge_after_transition(struct store_tx *tx, const struct principal *p,
-				   const json_t *rec, const char *from, const char *to)
+/* Release the open allocations whose @field is @key, and bring the
+ * requirements they covered up to date. */
+static int release_allocations(struct store_tx *tx, const struct principal *p,
+			       const char *field, const char *key_value)
 {
 	const struct espec *e = &ESPEC_ALLOCATIONS;
 	struct release_ctx c = {(size_t)(espec_field(e, "id") - e->fields),
 				(size_t)(espec_field(e, "requirement") - e->fields),
 				json_array(), json_array()};
-	json_t *key = json_string(str(rec, "id")), *open = json_string("open"), *v;
-	struct store_filter f[2] = {{espec_field(e, "pledge"), key}, {espec_field(e, "status"), open}};
+	json_t *key = json_string(key_value), *open = json_string("open"), *v;
+	struct store_filter f[2] = {{espec_field(e, field), key}, {espec_field(e, "status"), open}};
 	struct store_query q = {f, 2, NULL, 10000000};
 	size_t i;
 	int rc;
 
-	(void)from;
-	if (strcmp(to, "withdrawn") != 0) {
-		rc = ST_OK;
+	if (!c.ids || !c.reqs || !key || !open) {
+		rc = ST_INTERNAL;
 		goto done;
 	}
 	if ((rc = store_rec_scan(tx, e, &q, collect, &c)) != ST_OK)
@@ -378,6 +378,25 @@ done:
 	return rc;
 }
 
+/* A withdrawn pledge releases its open allocations; coverage reopens. */
+static int pledge_after_transition(struct store_tx *tx, const struct principal *p,
+				   const json_t *rec, const char *from, const char *to)
+{
+	(void)from;
+	return strcmp(to, "withdrawn") == 0 ? release_allocations(tx, p, "pledge", str(rec, "id"))
+					    : ST_OK;
+}
+
+/* A cancelled requirement gives its allocated units back to the pledges. */
+static int requirement_after_transition(struct store_tx *tx, const struct principal *p,
+					const json_t *rec, const char *from, const char *to)
+{
+	(void)from;
+	return strcmp(to, "cancelled") == 0
+		       ? release_allocations(tx, p, "requirement", str(rec, "id"))
+		       : ST_OK;
+}
+
 static int allocation_after_create(struct store_tx *tx, const struct principal *p,
 				   const json_t *rec)
 {
@@ -385,7 +404,8 @@ static int allocation_after_create(struct store_tx *tx, const struct principal *
 }
 
 static const struct svc_rules rules[] = {
-	{&ESPEC_REQUIREMENTS, requirement_create, requirement_update, NULL, REQUIREMENT_FLOW, NULL},
+	{&ESPEC_REQUIREMENTS, requirement_create, requirement_update, NULL, REQUIREMENT_FLOW,
+	 requirement_after_transition},
 	{&ESPEC_PLEDGES, pledge_create, pledge_update, NULL, PLEDGE_FLOW, pledge_after_transition},
 	{&ESPEC_ALLOCATIONS, allocation_create, NULL, allocation_after_create, NULL, NULL},
 };
