@@ -97,6 +97,12 @@ int cmd_demo(int argc, char **argv)
 		printf("  %-22s %4zu records (hashing passwords)\n", "users", IO_DEMO_NLOGINS);
 		rc = io_demo_users(svc, &sys, err, sizeof err);
 	}
+	if (rc == ST_OK) {
+		/* The planner's workflow moves need a planner; the system acts as one. */
+		struct principal planner = sys;
+		planner.role = ROLE_PLANNER;
+		rc = io_demo_donations(svc, &planner, data_dir(data), stdout, err, sizeof err);
+	}
 	cli_close(store, svc);
 	if (rc != ST_OK) {
 		fprintf(stderr, "nsatu demo: %s\n", err);

@@ -22,6 +22,7 @@ static const struct command {
 	{"backup", cmd_backup, "write a consistent copy of the live database"},
 	{"restore", cmd_restore, "load a backup into a new database"},
 	{"copy", cmd_copy, "copy a deployment's data to another database"},
+	{"report", cmd_report, "burden-sharing and coverage reports"},
 };
 
 static void usage(FILE *f)

@@ -40,6 +40,15 @@ struct table {
 	const char *fixed_field, *fixed_value;  /* a constant for every row */
 };
 
+/* Demo records whose keys the server makes: a "ref" column names each row
+ * for later rows (allocations name their pledge and requirement by ref),
+ * and a "status" column says how far along its workflow to move it. */
+struct flowed {
+	const char *file;
+	const struct espec *e;
+	const char *const *ref_fields;  /* columns that hold refs, NULL-terminated */
+};
+
 static const struct colmap nation_map[] = {
 	{"gdp_2023_usd_bn", "gdp_usd_bn"}, {NULL, NULL},
 };
@@ -51,7 +60,38 @@ static const struct table tables[] = {
 	{"coalitions.csv", &ESPEC_COALITIONS, no_map, NULL, NULL},
 	{"substitution_groups.csv", &ESPEC_SUBST_GROUPS, no_map, NULL, NULL},
 	{"items.csv", &ESPEC_ITEMS, no_map, NULL, NULL},
+	{"exchange_rates.csv", &ESPEC_EXCHANGE_RATES, no_map, NULL, NULL},
+	{"funding_targets.csv", &ESPEC_FUNDING_TARGETS, no_map, NULL, NULL},
 };
+
+static const char *const no_refs[] = {NULL};
+static const char *const allocation_refs[] = {"pledge", "requirement", NULL};
+
+static const struct flowed flowed[] = {
+	{"demo_requirements.csv", &ESPEC_REQUIREMENTS, no_refs},
+	{"demo_pledges.csv", &ESPEC_PLEDGES, no_refs},
+	{"demo_allocations.csv", &ESPEC_ALLOCATIONS, allocation_refs},
+};
+
+/* The moves from a new record to @status, in order. */
+static const char *const *path_to(const struct espec *e, const char *status)
+{
+	static const struct {
+		const struct espec *e;
+		const char *status;
+		const char *path[3];
+	} paths[] = {
+		{&ESPEC_REQUIREMENTS, "submitted", {"submitted", NULL}},
+		{&ESPEC_REQUIREMENTS, "validated", {"submitted", "validated", NULL}},
+		{&ESPEC_PLEDGES, "committed", {"committed", NULL}},
+		{&ESPEC_PLEDGES, "delivered", {"committed", "delivered", NULL}},
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		if (paths[i].e == e && strcmp(paths[i].status, status) == 0)
+			return paths[i].path;
+	}
+	return NULL;
+}
 
 struct load_ctx {
 	struct svc *svc;
@@ -110,6 +150,106 @@ static int load_row(const struct io_csv_row *hdr, const struct io_csv_row *row, 
 	}
 	c->loaded++;
 	return ST_OK;
+}
+
+struct flow_ctx {
+	struct svc *svc;
+	const struct principal *p;
+	const struct flowed *t;
+	const char *path;
+	json_t *refs;     /* ref -> id, across files */
+	size_t loaded;
+	bool row_failed;
+	char *errbuf;
+	size_t errlen;
+};
+
+static bool is_ref_field(const struct flowed *t, const char *name)
+{
+	for (const char *const *f = t->ref_fields; *f; f++) {
+		if (strcmp(*f, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int load_flowed_row(const struct io_csv_row *hdr, const struct io_csv_row *row,
+			   void *arg)
+{
+	struct flow_ctx *c = arg;
+	const struct espec *e = c->t->e;
+	json_t *rec = json_object(), *out = NULL, *v;
+	struct verr err = {.field = ""};
+	const char *ref = NULL, *status = NULL;
+	int rc = ST_OK;
+
+	for (size_t i = 0; rec && i < hdr->n && rc == ST_OK; i++) {
+		const char *col = hdr->cells[i], *cell = row->cells[i];
+		const struct fspec *f = espec_field(e, col);
+
+		if (strcmp(col, "ref") == 0) {
+			ref = cell;
+		} else if (strcmp(col, "status") == 0) {
+			status = cell;
+		} else if (f && is_ref_field(c->t, col)) {
+			const char *id = json_string_value(json_object_get(c->refs, cell));
+			if (!id)
+				rc = verr_set(&err, col, "no earlier row has ref '%s'", cell);
+			else
+				json_object_set_new(rec, col, json_string(id));
+		} else if (!f) {
+			rc = verr_set(&err, col, "is not a column of %s", e->name);
+		} else if (*cell || !(f->flags & FS_NULLABLE)) {
+			if ((rc = fspec_parse_text(f, cell, &v, &err)) == ST_OK)
+				json_object_set_new(rec, f->name, v);
+		}
+	}
+	if (!rec)
+		rc = ST_INTERNAL;
+	if (rc == ST_OK)
+		rc = svc_rec_create(c->svc, c->p, e, rec, &out, &err);
+	const char *id = json_string_value(json_object_get(out, e->key));
+	if (rc == ST_OK && ref && *ref)
+		json_object_set_new(c->refs, ref, json_string(id));
+	const char *const *moves = rc == ST_OK && status && *status ? path_to(e, status) : NULL;
+	for (; moves && *moves && rc == ST_OK; moves++) {
+		json_t *after = NULL;
+		rc = svc_transition(c->svc, c->p, e, id, *moves, NULL, -1, &after, &err);
+		json_decref(after);
+	}
+	json_decref(rec);
+	json_decref(out);
+	if (rc != ST_OK) {
+		snprintf(c->errbuf, c->errlen, "%s row %zu: %s: %s", c->path, row->row,
+			 *err.field ? err.field : status_name((enum status)rc),
+			 *err.field ? err.reason : "could not be stored");
+		c->row_failed = true;
+		return rc;
+	}
+	c->loaded++;
+	return ST_OK;
+}
+
+int io_demo_donations(struct svc *svc, const struct principal *p, const char *datadir,
+		      FILE *progress, char *errbuf, size_t errlen)
+{
+	json_t *refs = json_object();
+	char path[4096];
+	int rc = refs ? ST_OK : ST_INTERNAL;
+
+	for (size_t i = 0; rc == ST_OK && i < sizeof flowed / sizeof *flowed; i++) {
+		struct flow_ctx c = {svc, p, &flowed[i], path, refs, 0, false, errbuf, errlen};
+		char csv_err[256];
+
+		snprintf(path, sizeof path, "%s/%s", datadir, flowed[i].file);
+		rc = io_csv_read(path, load_flowed_row, &c, csv_err, sizeof csv_err);
+		if (rc != ST_OK && !c.row_failed)
+			snprintf(errbuf, errlen, "%s: %s", path, csv_err);
+		else if (rc == ST_OK && progress)
+			fprintf(progress, "  %-22s %4zu records\n", flowed[i].e->name, c.loaded);
+	}
+	json_decref(refs);
+	return rc;
 }
 
 static int load_user(struct svc *svc, const struct principal *p,
