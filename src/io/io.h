@@ -95,6 +95,12 @@ int io_reference_load(struct svc *svc, const struct principal *p,
 		      const char *datadir, FILE *progress, char *errbuf,
 		      size_t errlen);
 
+/* Load the demo requirements, pledges and allocations (data/demo_*.csv),
+ * moving each through its workflow to the status its row gives.  Needs the
+ * reference data and runs as @p (an admin acting as planner). */
+int io_demo_donations(struct svc *svc, const struct principal *p, const char *datadir,
+		      FILE *progress, char *errbuf, size_t errlen);
+
 /* Create the demo users of IO_DEMO_LOGINS. */
 int io_demo_users(struct svc *svc, const struct principal *p, char *errbuf,
 		  size_t errlen);
