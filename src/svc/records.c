@@ -449,6 +449,116 @@ int svc_rec_create(struct svc *svc, const struct principal *p, const struct espe
 	return rc;
 }
 
+/* ---- Creating many (imports). ---------------------------------------------- */
+
+#define MAX_REPORTED 1000
+
+struct many_ctx {
+	const struct principal *p;
+	const struct espec *e;
+	json_t *rows;          /* prepared records; JSON null where a row failed early */
+	enum svc_batch_mode mode;
+	json_t *errors;        /* [{row, field, reason}], filled in the transaction */
+	size_t failed, created;
+	json_t *early;         /* errors found before the transaction */
+	size_t early_failed;
+};
+
+static void note_error(json_t *errors, size_t *failed, size_t index, const struct verr *err,
+		       int rc)
+{
+	(*failed)++;
+	if (json_array_size(errors) >= MAX_REPORTED)
+		return;
+	json_t *f = json_string(err->field), *r = json_string(err->reason);
+	json_array_append_new(errors, json_pack("{s:I, s:o, s:o}", "index", (json_int_t)index,
+						 "field", f ? f : json_string(""),
+						 "reason", *err->reason || !r ? (r ? r : json_string("?"))
+									    : json_string(status_name((enum status)rc))));
+}
+
+static int many_work(struct store_tx *tx, void *arg)
+{
+	struct many_ctx *c = arg;
+	size_t i;
+	json_t *row;
+
+	json_array_clear(c->errors);
+	json_array_extend(c->errors, c->early);
+	c->failed = c->early_failed;
+	c->created = 0;
+	json_array_foreach(c->rows, i, row) {
+		struct verr err = {.field = ""};
+		json_t *copy;
+		int rc;
+
+		if (json_is_null(row))
+			continue;
+		/* A failed create_work must not leave its changes to the row behind. */
+		if (!(copy = json_deep_copy(row)))
+			return ST_INTERNAL;
+		struct write_ctx w = {.p = c->p, .e = c->e, .rec = copy, .err = &err};
+		rc = create_work(tx, &w);
+		json_decref(w.out);
+		json_decref(copy);
+		if (rc == ST_RETRY || rc == ST_INTERNAL)
+			return rc;
+		if (rc != ST_OK)
+			note_error(c->errors, &c->failed, i, &err, rc);
+		else
+			c->created++;
+	}
+	/* All or nothing: one bad row and nothing is stored. */
+	return c->failed && c->mode == BATCH_ALL_OR_NOTHING ? ST_INVALID : ST_OK;
+}
+
+int svc_rec_create_many(struct svc *svc, const struct principal *p, const struct espec *e,
+			json_t *rows, enum svc_batch_mode mode, json_t **report)
+{
+	struct many_ctx c = {.p = p, .e = e, .mode = mode, .errors = json_array(),
+			     .early = json_array(), .rows = json_array()};
+	size_t i;
+	json_t *row;
+	int rc = ST_OK;
+
+	*report = NULL;
+	if (!perm_allows(p->role, e->name, ACT_CREATE) || e == &ESPEC_USERS) {
+		rc = ST_FORBIDDEN;
+		goto done;
+	}
+	if (!c.errors || !c.early || !c.rows || !json_is_array(rows)) {
+		rc = ST_INTERNAL;
+		goto done;
+	}
+	json_array_foreach(rows, i, row) {
+		struct verr err = {.field = ""};
+		int vr = espec_validate(e, row, VM_CREATE, &err);
+
+		if (vr == ST_OK)
+			vr = server_fields(p, e, row);
+		if (vr != ST_OK) {
+			note_error(c.early, &c.early_failed, i, &err, vr);
+			json_array_append_new(c.rows, json_null());
+		} else {
+			json_array_append(c.rows, row);
+		}
+	}
+	rc = store_run(svc->store, STORE_WRITE, many_work, &c);
+	if (rc != ST_OK && rc != ST_INVALID)
+		goto done;
+	*report = json_pack("{s:s, s:I, s:I, s:I, s:b, s:O}", "mode",
+			    mode == BATCH_VALID_ONLY ? "valid-rows-only" : "all-or-nothing",
+			    "rows", (json_int_t)json_array_size(rows),
+			    "created", (json_int_t)(rc == ST_OK ? c.created : 0),
+			    "failed", (json_int_t)c.failed, "stored", rc == ST_OK, "errors", c.errors);
+	rc = *report ? (rc == ST_OK ? ST_OK : ST_INVALID) : ST_INTERNAL;
+done:
+	json_decref(c.errors);
+	json_decref(c.early);
+	json_decref(c.rows);
+	return rc;
+}
+
 /* ---- Changing. ------------------------------------------------------------- */
 
 /* Read the current record for a change: in scope, at the expected version. */

@@ -89,6 +89,22 @@ int svc_rec_get(struct svc *svc, const struct principal *p, const struct espec *
 /* @body is validated and consumed (may be changed); *@out is the stored record. */
 int svc_rec_create(struct svc *svc, const struct principal *p, const struct espec *e,
 		   json_t *body, json_t **out, struct verr *err);
+enum svc_batch_mode {
+	BATCH_ALL_OR_NOTHING,  /* one bad row and nothing is stored */
+	BATCH_VALID_ONLY,      /* store the good rows, report the bad */
+};
+
+/*
+ * Create every record of @rows (an array of objects, changed in place) in
+ * one transaction, checking each as svc_rec_create would.  *@report =
+ * {"mode", "rows", "created", "failed", "stored", "errors": [{"index",
+ * "field", "reason"}]} (at most 1000 errors listed; "index" counts from 0).
+ * Returns ST_OK when rows were stored, ST_INVALID (with the report) when
+ * nothing was, or another status (no report).
+ */
+int svc_rec_create_many(struct svc *svc, const struct principal *p, const struct espec *e,
+			json_t *rows, enum svc_batch_mode mode, json_t **report);
+
 /* @if_match: the version the caller saw, or -1 for none. */
 int svc_rec_update(struct svc *svc, const struct principal *p, const struct espec *e,
 		   const char *key, json_t *patch, int64_t if_match, json_t **out,

@@ -268,6 +268,62 @@ START_TEST(concurrent_sequences_keep_the_invariants)
 }
 END_TEST
 
+static json_t *three_rows(void)
+{
+	return json_pack("[{s:s, s:s, s:i, s:s, s:s, s:s}, {s:s, s:s, s:i, s:s, s:s, s:s},"
+			 " {s:s, s:s, s:i, s:s, s:s, s:s}]",
+			 "nation", "UKR", "item", "MED-IFAK", "quantity", 10, "priority", "P3",
+			 "needed_by", "2026-05-01", "destination", "HP-SIR",
+			 "nation", "UKR", "item", "MED-IFAK", "quantity", 0, "priority", "P3",
+			 "needed_by", "2026-05-01", "destination", "HP-SIR",
+			 "nation", "UKR", "item", "NO-SUCH-ITEM", "quantity", 5, "priority", "P3",
+			 "needed_by", "2026-05-01", "destination", "HP-SIR");
+}
+
+static size_t count_requirements(void)
+{
+	struct store_tx *tx;
+	json_t *rows;
+	size_t n;
+
+	ck_assert_int_eq(S->ops->begin(S, STORE_READ, &tx), ST_OK);
+	rows = all(tx, &ESPEC_REQUIREMENTS);
+	S->ops->rollback(tx);
+	n = json_array_size(rows);
+	json_decref(rows);
+	return n;
+}
+
+START_TEST(batch_create_modes)
+{
+	json_t *rows = three_rows(), *report = NULL;
+
+	/* Row 1 breaks a field rule, row 2 a reference: nothing is stored. */
+	ck_assert_int_eq(svc_rec_create_many(V, &PLANNER, &ESPEC_REQUIREMENTS, rows,
+					     BATCH_ALL_OR_NOTHING, &report), ST_INVALID);
+	ck_assert_int_eq(json_integer_value(json_object_get(report, "failed")), 2);
+	ck_assert(json_is_false(json_object_get(report, "stored")));
+	json_t *e0 = json_array_get(json_object_get(report, "errors"), 0);
+	json_t *e1 = json_array_get(json_object_get(report, "errors"), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(e0, "index")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(e0, "field")), "quantity");
+	ck_assert_int_eq(json_integer_value(json_object_get(e1, "index")), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(e1, "field")), "item");
+	ck_assert_int_eq(count_requirements(), 0);
+	json_decref(rows);
+	json_decref(report);
+
+	rows = three_rows();
+	ck_assert_int_eq(svc_rec_create_many(V, &PLANNER, &ESPEC_REQUIREMENTS, rows,
+					     BATCH_VALID_ONLY, &report), ST_OK);
+	ck_assert_int_eq(json_integer_value(json_object_get(report, "created")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(report, "failed")), 2);
+	ck_assert_int_eq(count_requirements(), 1);
+	json_decref(rows);
+	json_decref(report);
+}
+END_TEST
+
 Suite *suite_donations(void)
 {
 	Suite *s = suite_create("donations");
@@ -277,6 +333,7 @@ Suite *suite_donations(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, random_sequences_keep_the_invariants);
 	tcase_add_test(tc, concurrent_sequences_keep_the_invariants);
+	tcase_add_test(tc, batch_create_modes);
 	suite_add_tcase(s, tc);
 	return s;
 }
