@@ -145,6 +145,8 @@ extern const struct espec ESPEC_NATIONS, ESPEC_SITES, ESPEC_COALITIONS,
 /* Donations (donations.c). */
 extern const struct espec ESPEC_REQUIREMENTS, ESPEC_PLEDGES, ESPEC_ALLOCATIONS,
 	ESPEC_EXCHANGE_RATES, ESPEC_FUNDING_TARGETS;
+/* Decisions and manning (decisions.c). */
+extern const struct espec ESPEC_PROPOSALS, ESPEC_POSITIONS, ESPEC_POSTS;
 extern const struct espec *const ESPEC_ALL[];
 
 const struct espec *espec_find(const char *name);
@@ -195,7 +197,7 @@ struct transition {
 const struct transition *transition_find(const struct transition *table,
 					  const char *from, const char *to);
 
-extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[];
+extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[], POSITION_FLOW[];
 
 /* ---- Format checks (NULL when fine, else the reason). ----------------- */
 

@@ -64,6 +64,17 @@ static const struct perm_row {
 	{"coverage",            {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_DONOR_LIAISON] = "r",
 				 [ROLE_AUDITOR] = "r"}},
+	/* The silence procedure: planners table proposals; each nation's
+	 * liaison officer breaks silence (or abstains) for its nation. */
+	{"proposals",           {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rc",
+				 [ROLE_DONOR_LIAISON] = "r", [ROLE_RECIPIENT_OFFICER] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"proposal_positions",  {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rc",
+				 [ROLE_DONOR_LIAISON] = "rc", [ROLE_AUDITOR] = "r"}},
+	{"posts",               {[ROLE_ADMIN] = "rcud", [ROLE_PLANNER] = "rcu",
+				 [ROLE_DONOR_LIAISON] = "r", [ROLE_AUDITOR] = "r"}},
+	{"manning",             {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_DONOR_LIAISON] = "r", [ROLE_AUDITOR] = "r"}},
 	{"burden_sharing",      {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_DONOR_LIAISON] = "r", [ROLE_AUDITOR] = "r"}},
 };

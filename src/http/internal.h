@@ -157,6 +157,8 @@ void h_transition(struct http_req *rq);
 void h_coverage(struct http_req *rq);
 void h_coverage_list(struct http_req *rq);
 void h_burden_sharing(struct http_req *rq);
+void h_proposal_outcome(struct http_req *rq);
+void h_manning(struct http_req *rq);
 void h_audit_verify(struct http_req *rq);
 
 /* In-flight request count (server.c), for /metrics. */

@@ -51,6 +51,17 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/allocations/{id}", h_rec_get, &ESPEC_ALLOCATIONS, 0},
 	{"GET", "/api/v1/reports/coverage", h_coverage_list, &ESPEC_REQUIREMENTS, 0},
 	{"GET", "/api/v1/reports/burden-sharing", h_burden_sharing, NULL, 0},
+	/* The silence procedure: proposals are tabled, never edited. */
+	{"GET", "/api/v1/proposals", h_rec_list, &ESPEC_PROPOSALS, 0},
+	{"POST", "/api/v1/proposals", h_rec_create, &ESPEC_PROPOSALS, 0},
+	{"GET", "/api/v1/proposals/{id}", h_rec_get, &ESPEC_PROPOSALS, 0},
+	{"GET", "/api/v1/proposals/{id}/outcome", h_proposal_outcome, &ESPEC_PROPOSALS, 0},
+	{"GET", "/api/v1/proposal_positions", h_rec_list, &ESPEC_POSITIONS, 0},
+	{"POST", "/api/v1/proposal_positions", h_rec_create, &ESPEC_POSITIONS, 0},
+	{"GET", "/api/v1/proposal_positions/{id}", h_rec_get, &ESPEC_POSITIONS, 0},
+	{"POST", "/api/v1/proposal_positions/{id}/transition", h_transition, &ESPEC_POSITIONS, 0},
+	RECORD_ROUTES("posts", ESPEC_POSTS),
+	{"GET", "/api/v1/reports/manning", h_manning, NULL, 0},
 };
 
 #define NROUTES (sizeof routes / sizeof *routes)

@@ -167,12 +167,13 @@ static void header_check(struct reader *rd)
 			break;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (h->lens[i] == h->lens[j] && memcmp(h->cells[i], h->cells[j], h->lens[i]) == 0) {
-				column_label(rd, i, label, sizeof label);
-				fail(rd, ST_INVALID, "row %zu, column %zu: duplicate %s (also column %zu)",
-				     h->row, i + 1, label, j + 1);
-				break;
-			}
+			if (h->lens[i] != h->lens[j] ||
+			    memcmp(h->cells[i], h->cells[j], h->lens[i]) != 0)
+				continue;
+			column_label(rd, i, label, sizeof label);
+			fail(rd, ST_INVALID, "row %zu, column %zu: duplicate %s (also column %zu)",
+			     h->row, i + 1, label, j + 1);
+			break;
 		}
 	}
 }
@@ -269,7 +270,7 @@ static int reader_init(struct reader *rd, io_csv_fn fn, void *arg, char *errbuf,
 	if (errlen)
 		errbuf[0] = '\0';
 	if (csv_init(&rd->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
-		fail(rd, ST_INTERNAL, "out of memory");
+		fail(rd, ST_INTERNAL, "cannot start the CSV parser");
 		return rd->rc;
 	}
 	csv_set_realloc_func(&rd->p, capped_realloc);
@@ -288,9 +289,8 @@ static void parse_failed(struct reader *rd, bool at_end)
 		fail(rd, ST_INVALID, "row %zu, %s: quoted cell not closed at the end of the input",
 		     rd->rows + 1, label);
 	else if (err == CSV_EPARSE)
-		fail(rd, ST_INVALID,
-		     "row %zu, %s: stray quote (quote the whole cell and double the quotes inside it)",
-		     rd->rows + 1, label);
+		fail(rd, ST_INVALID, "row %zu, %s: stray quote (quote the whole cell and "
+		     "double the quotes inside it)", rd->rows + 1, label);
 	else if (err == CSV_ENOMEM && csv_get_buffer_size(&rd->p) >= CELL_BUF_MAX)
 		fail(rd, ST_INVALID, "row %zu, %s: cell longer than %d bytes", rd->rows + 1,
 		     label, IO_CSV_MAX_CELL);

@@ -8,6 +8,7 @@
  */
 #include "io.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -249,6 +250,73 @@ int io_demo_donations(struct svc *svc, const struct principal *p, const char *da
 			fprintf(progress, "  %-22s %4zu records\n", flowed[i].e->name, c.loaded);
 	}
 	json_decref(refs);
+	return rc;
+}
+
+/*
+ * The establishment: about 700 posts at the HQ and the two nodes, with flags
+ * shared among the participating Allies roughly by size (every Ally at least
+ * two posts), and a deterministic one in eight vacant.  Illustrative.
+ */
+int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, char *errbuf,
+		  size_t errlen)
+{
+	static const struct { const char *site; int posts; } sites[] = {
+		{"HQ-WIE", 560}, {"LN-RZE", 85}, {"LN-CTZ", 55},
+	};
+	static const char *const functions[] = {
+		"J1 personnel officer", "J2 intelligence analyst", "J3 current operations officer",
+		"J4 logistics planner", "J4 movements controller", "J5 force development planner",
+		"J6 communications officer", "J7 training coordinator", "J8 finance officer",
+		"J9 liaison officer", "Legal adviser", "Node operations officer",
+		"Node warehouse supervisor", "Node transport coordinator",
+	};
+	static const char *const grades[] = {"OR-6", "OR-7", "OR-8", "OF-2", "OF-3", "OF-3",
+					     "OF-4", "OF-4", "OF-5", "CIV"};
+	struct svc_list q = {.limit = SVC_MAX_LIMIT};
+	struct verr err = {.field = ""};
+	json_t *page = NULL, *rows = json_array(), *report = NULL, *n;
+	double weights[64], sum = 0;
+	const char *allies[64];
+	size_t nallies = 0, i, k = 0;
+	int rc;
+
+	if ((rc = svc_rec_list(svc, p, &ESPEC_NATIONS, &q, &page, &err)) != ST_OK)
+		goto done;
+	json_array_foreach(json_object_get(page, "items"), i, n) {
+		if (nallies < 64 && strcmp(json_string_value(json_object_get(n, "status")), "member") == 0 &&
+		    json_is_true(json_object_get(n, "participates"))) {
+			allies[nallies] = json_string_value(json_object_get(n, "iso3"));
+			/* Flags follow size, dampened: small Allies still send staff. */
+			weights[nallies] = 2 + json_number_value(json_object_get(n, "gdp_usd_bn")) / 120;
+			sum += weights[nallies++];
+		}
+	}
+	for (size_t si = 0; si < sizeof sites / sizeof *sites; si++) {
+		for (int j = 0; j < sites[si].posts; j++, k++) {
+			/* Walk the Allies by cumulative weight, spread across posts. */
+			double at = fmod((double)k * 0.6180339887 * sum, sum), acc = 0;
+			size_t a = 0;
+			while (a + 1 < nallies && (acc += weights[a]) < at)
+				a++;
+			const char *fn = functions[(k * 7 + si) % (sizeof functions / sizeof *functions)];
+			if (si > 0 && k % 3)
+				fn = functions[11 + k % 3];
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:b}", "site",
+							      sites[si].site, "nation", allies[a],
+							      "grade", grades[k % 10], "function", fn,
+							      "filled", k % 8 != 3));
+		}
+	}
+	rc = svc_rec_create_many(svc, p, &ESPEC_POSTS, rows, BATCH_ALL_OR_NOTHING, &report);
+	if (rc == ST_OK && progress)
+		fprintf(progress, "  %-22s %4zu records\n", "posts", json_array_size(rows));
+done:
+	if (rc != ST_OK)
+		snprintf(errbuf, errlen, "demo posts: %s", *err.reason ? err.reason : status_name((enum status)rc));
+	json_decref(page);
+	json_decref(rows);
+	json_decref(report);
 	return rc;
 }
 

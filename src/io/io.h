@@ -101,6 +101,10 @@ int io_reference_load(struct svc *svc, const struct principal *p,
 int io_demo_donations(struct svc *svc, const struct principal *p, const char *datadir,
 		      FILE *progress, char *errbuf, size_t errlen);
 
+/* Create the demo establishment: about 700 posts at the HQ and the nodes. */
+int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, char *errbuf,
+		  size_t errlen);
+
 /* Create the demo users of IO_DEMO_LOGINS. */
 int io_demo_users(struct svc *svc, const struct principal *p, char *errbuf,
 		  size_t errlen);

@@ -412,9 +412,15 @@ static const struct svc_rules rules[] = {
 
 const struct svc_rules *svc_rules_for(const struct espec *e)
 {
+	static const struct svc_rules *const more[] = {&SVC_PROPOSAL_RULES, &SVC_POSITION_RULES};
+
 	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
 		if (rules[i].e == e)
 			return &rules[i];
+	}
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+		if (more[i]->e == e)
+			return more[i];
 	}
 	return NULL;
 }

@@ -58,6 +58,9 @@ struct svc_rules {
 				const json_t *rec, const char *from, const char *to);
 };
 
+/* The rules of the silence procedure (decisions.c). */
+extern const struct svc_rules SVC_PROPOSAL_RULES, SVC_POSITION_RULES;
+
 /* The rules of @e, or NULL for a plain record. */
 const struct svc_rules *svc_rules_for(const struct espec *e);
 

@@ -147,6 +147,13 @@ int svc_coverage_list(struct svc *svc, const struct principal *p, const struct s
 int svc_burden_sharing(struct svc *svc, const struct principal *p, int year, int half,
 		       json_t **out, struct verr *err);
 
+/* *@out = {proposal, deadline, participants, state (open, adopted or
+ * failed), silence_broken, objections: [{nation, reason, at}], abstentions}. */
+int svc_proposal_outcome(struct svc *svc, const struct principal *p, const char *id,
+			 json_t **out);
+/* *@out = {posts, filled, vacant, fill_rate, by_nation: [...], by_site: [...]}. */
+int svc_manning(struct svc *svc, const struct principal *p, json_t **out);
+
 /* ---- Audit (svc_audit.c). ----------------------------------------------- */
 
 /* *@page = {"items": [...], "next_cursor": ...}; records after the cursor. */

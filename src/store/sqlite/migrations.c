@@ -113,6 +113,24 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL, created_at TEXT NOT NULL, version INTEGER NOT NULL);"
 	"CREATE INDEX allocations_pledge ON allocations(pledge);"
 	"CREATE INDEX allocations_requirement ON allocations(requirement);",
+
+	/* 3: the silence procedure and the establishment. */
+	"CREATE TABLE proposals ("
+	"  id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL,"
+	"  deadline TEXT NOT NULL, participants TEXT, created_by TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE TABLE proposal_positions ("
+	"  id TEXT PRIMARY KEY, proposal TEXT NOT NULL REFERENCES proposals(id),"
+	"  nation TEXT NOT NULL REFERENCES nations(iso3), position TEXT NOT NULL,"
+	"  reason TEXT, status TEXT NOT NULL, created_by TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE INDEX positions_proposal ON proposal_positions(proposal);"
+	"CREATE TABLE posts ("
+	"  id TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES sites(code),"
+	"  nation TEXT REFERENCES nations(iso3), grade TEXT NOT NULL,"
+	"  function TEXT NOT NULL, filled INTEGER NOT NULL, version INTEGER NOT NULL);"
+	"CREATE INDEX posts_site ON posts(site);"
+	"CREATE INDEX posts_nation ON posts(nation);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations) - 1)

@@ -1,0 +1,137 @@
+/*
+ * decisions.c - the silence procedure and the manning of the command.
+ *
+ * A proposal is adopted unless a participating nation objects by its
+ * deadline.  Positions (objections, abstentions) are records of their own,
+ * one active position per nation and proposal; an objection may be
+ * withdrawn before the deadline.  The outcome is never stored: it is worked
+ * out from the positions whenever it is read, so it cannot depend on a
+ * scheduled job having run.
+ *
+ * Posts are the establishment of the HQ and the nodes: each a function and
+ * grade at a site, the nation that fills it, and whether it is filled.
+ */
+#include "core.h"
+
+#include <string.h>
+
+#define N(a) (sizeof(a) / sizeof *(a))
+#define R(role) ROLE_BIT(ROLE_##role)
+
+/* "2026-12-01T17:00:00Z", optionally with milliseconds. */
+static const char *check_instant(const char *s)
+{
+	static const char *const why = "must be a UTC time YYYY-MM-DDTHH:MM:SSZ";
+	char date[11];
+	size_t n = strlen(s);
+
+	if ((n != 20 && n != 24) || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[n - 1] != 'Z' || (n == 24 && s[19] != '.'))
+		return why;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (check_date(date))
+		return why;
+	for (size_t i = 11; i < n - 1; i++) {
+		if (i == 13 || i == 16 || i == 19)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return why;
+	}
+	if ((s[11] - '0') * 10 + (s[12] - '0') > 23 || (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
+	    (s[17] - '0') * 10 + (s[18] - '0') > 59)
+		return why;
+	return NULL;
+}
+
+static const char *check_nation_list(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || (n + 1) % 4 != 0)
+		return "must be alpha-3 codes separated by ';'";
+	for (size_t i = 0; i < n; i += 4) {
+		char code[4] = {s[i], s[i + 1], s[i + 2], 0};
+		if (check_iso3(code) || (i + 3 < n && s[i + 3] != ';'))
+			return "must be alpha-3 codes separated by ';'";
+	}
+	return NULL;
+}
+
+static const struct fspec proposal_fields[] = {
+	{"id", FT_STRING, FS_KEY | FS_READONLY, 1, 40, NULL, NULL, NULL, "Made by the server."},
+	{"title", FT_STRING, FS_REQUIRED, 1, 200, NULL, NULL, NULL, "Short title."},
+	{"text", FT_STRING, FS_REQUIRED, 1, 20000, NULL, NULL, NULL, "The text to be adopted."},
+	{"deadline", FT_STRING, FS_REQUIRED, 20, 24, NULL, check_instant, NULL,
+	 "Silence is broken only by an objection before this UTC time."},
+	{"participants", FT_STRING, FS_NULLABLE, 3, 1000, NULL, check_nation_list, NULL,
+	 "Nations taking part, ';'-separated; absent: every participating Ally."},
+	{"created_by", FT_STRING, FS_READONLY, 0, 64, NULL, NULL, NULL, "Who tabled it."},
+	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When."},
+	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, "ETag."},
+};
+
+const struct espec ESPEC_PROPOSALS = {
+	"proposals", "proposals", "id", NULL, NULL, proposal_fields, N(proposal_fields),
+	"Proposals under the silence procedure.", "PRP", 0, NULL,
+};
+
+static const char *const positions[] = {"object", "abstain", NULL};
+static const char *const position_states[] = {"active", "withdrawn", NULL};
+
+static const struct fspec position_fields[] = {
+	{"id", FT_STRING, FS_KEY | FS_READONLY, 1, 40, NULL, NULL, NULL, "Made by the server."},
+	{"proposal", FT_STRING, FS_REQUIRED | FS_FILTER, 1, 40, NULL, NULL, "proposals",
+	 "The proposal."},
+	{"nation", FT_STRING, FS_REQUIRED | FS_FILTER, 3, 3, NULL, check_iso3, "nations",
+	 "The nation taking the position."},
+	{"position", FT_ENUM, FS_REQUIRED | FS_FILTER, 1, 16, positions, NULL, NULL,
+	 "object (breaks silence) or abstain (never blocks)."},
+	{"reason", FT_STRING, FS_NULLABLE, 1, 2000, NULL, NULL, NULL,
+	 "Why; required to object."},
+	{"status", FT_ENUM, FS_READONLY | FS_FILTER, 1, 16, position_states, NULL, NULL,
+	 "active, or withdrawn before the deadline."},
+	{"created_by", FT_STRING, FS_READONLY, 0, 64, NULL, NULL, NULL, "Who recorded it."},
+	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When."},
+	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, "ETag."},
+};
+
+static const char *position_check(const json_t *rec, const char **field)
+{
+	const char *pos = json_string_value(json_object_get(rec, "position"));
+
+	*field = "reason";
+	if (pos && strcmp(pos, "object") == 0 && !json_is_string(json_object_get(rec, "reason")))
+		return "is required to object";
+	return NULL;
+}
+
+const struct espec ESPEC_POSITIONS = {
+	"proposal_positions", "proposal_positions", "id", "nation", NULL, position_fields,
+	N(position_fields), "Nations' objections and abstentions.", "POS",
+	R(DONOR_LIAISON), position_check,
+};
+
+const struct transition POSITION_FLOW[] = {
+	{"active", "withdrawn", R(DONOR_LIAISON) | R(PLANNER), false, false},
+	{NULL, NULL, 0, false, false},
+};
+
+static const struct fspec post_fields[] = {
+	{"id", FT_STRING, FS_KEY | FS_READONLY, 1, 40, NULL, NULL, NULL, "Made by the server."},
+	{"site", FT_STRING, FS_REQUIRED | FS_FILTER, 2, 24, NULL, check_code, "sites",
+	 "Where the post is (the HQ or a node)."},
+	{"nation", FT_STRING, FS_NULLABLE | FS_FILTER, 3, 3, NULL, check_iso3, "nations",
+	 "The nation that fills it (flag to post)."},
+	{"grade", FT_STRING, FS_REQUIRED | FS_FILTER, 2, 12, NULL, NULL, NULL,
+	 "NATO rank code, e.g. OF-4, OR-7, or CIV."},
+	{"function", FT_STRING, FS_REQUIRED, 1, 120, NULL, NULL, NULL,
+	 "e.g. J4 logistics planner."},
+	{"filled", FT_BOOL, FS_FILTER, 0, 0, NULL, NULL, NULL, "Someone holds it now."},
+	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, "ETag."},
+};
+
+const struct espec ESPEC_POSTS = {
+	"posts", "posts", "id", NULL, NULL, post_fields, N(post_fields),
+	"The establishment: posts at the HQ and the nodes.", "PST", 0, NULL,
+};
