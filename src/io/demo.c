@@ -288,7 +288,7 @@ int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, ch
 		    json_is_true(json_object_get(n, "participates"))) {
 			allies[nallies] = json_string_value(json_object_get(n, "iso3"));
 			/* Flags follow size, dampened: small Allies still send staff. */
-			weights[nallies] = 2 + json_number_value(json_object_get(n, "gdp_usd_bn")) / 120;
+			weights[nallies] = 3 + sqrt(json_number_value(json_object_get(n, "gdp_usd_bn"))) / 4;
 			sum += weights[nallies++];
 		}
 	}

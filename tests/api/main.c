@@ -5,6 +5,7 @@
  * in its own forked process (CK_FORK) and starts its own server.
  */
 #include "client.h"
+#include "donations.h"
 
 #include <stdlib.h>
 
@@ -19,6 +20,8 @@ int main(void)
 	srunner_add_suite(sr, suite_records());
 	srunner_add_suite(sr, suite_audit());
 	srunner_add_suite(sr, suite_ops());
+	srunner_add_suite(sr, suite_donations());
+	srunner_add_suite(sr, suite_allocations());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -396,7 +396,7 @@ START_TEST(stray_quote)
 }
 END_TEST
 
-START_TEST(missing_file)
+START_TEST(missing_file_and_read_error)
 {
 	struct seen s = {0};
 	char err[512];
@@ -405,6 +405,9 @@ START_TEST(missing_file)
 			 ST_INVALID);
 	ck_assert_str_eq(err, "cannot open: No such file or directory");
 	ck_assert_uint_eq(s.nrows, 0);
+	/* A directory opens but does not read. */
+	ck_assert_int_eq(io_csv_read("/tmp", collect, &s, err, sizeof err), ST_INTERNAL);
+	ck_assert_str_eq(err, "read error: Is a directory");
 }
 END_TEST
 
@@ -412,27 +415,28 @@ END_TEST
  * and a message cut short by a small buffer is still valid UTF-8. */
 START_TEST(messages_stay_short_and_utf8)
 {
-	char name[128], text[512], err[512], small[24];
+	char name[128], text[512], err[512], small[25];
 	struct seen s = {0};
-	size_t len = 0;
+	size_t len = 1;
 
+	name[0] = 'x';   /* so that byte 48 falls inside a character */
 	for (int i = 0; i < 30; i++) {
-		memcpy(name + len, "\xC3\xA9", 2);   /* é */
+		memcpy(name + len, "\xC3\xA9", 2);   /* e acute */
 		len += 2;
 	}
 	name[len] = '\0';
 	len = (size_t)snprintf(text, sizeof text, "id,%s\n1,\xFF\n", name);
 	ck_assert_int_eq(run(text, len, &s, err, sizeof err), ST_INVALID);
-	ck_assert_str_eq(err, "row 2, column \"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	ck_assert_str_eq(err, "row 2, column \"x\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
 			      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
 			      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
-			      "\xC3\xA9\xC3\xA9...\": not valid UTF-8");
+			      "\xC3\xA9...\": not valid UTF-8");
 
-	/* "row 2, column \"" is 15 bytes; 8 more hold 4 characters, not 4.5. */
-	ck_assert_int_eq(io_csv_parse(text, len, collect, &s, small, sizeof small), ST_INVALID);
-	ck_assert_str_eq(small, "row 2, column \"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9");
-	ck_assert_int_eq(io_csv_parse(text, len, collect, &s, small, 23), ST_INVALID);
-	ck_assert_str_eq(small, "row 2, column \"\xC3\xA9\xC3\xA9\xC3\xA9");
+	/* "row 2, column \"x" is 16 bytes: 8 more hold 4 characters, 7 hold 3. */
+	ck_assert_int_eq(io_csv_parse(text, len, collect, &s, small, 25), ST_INVALID);
+	ck_assert_str_eq(small, "row 2, column \"x\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9");
+	ck_assert_int_eq(io_csv_parse(text, len, collect, &s, small, 24), ST_INVALID);
+	ck_assert_str_eq(small, "row 2, column \"x\xC3\xA9\xC3\xA9\xC3\xA9");
 	/* No buffer at all is allowed. */
 	ck_assert_int_eq(io_csv_parse(text, len, collect, &s, NULL, 0), ST_INVALID);
 
@@ -546,7 +550,7 @@ Suite *suite_csv(void)
 	tcase_add_test(tc, header_names);
 	tcase_add_test(tc, unterminated_quote);
 	tcase_add_test(tc, stray_quote);
-	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, missing_file_and_read_error);
 	tcase_add_test(tc, messages_stay_short_and_utf8);
 	tcase_add_test(tc, callback_stops_early);
 	tcase_add_test(tc, many_rows_stream);
