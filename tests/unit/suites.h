@@ -11,5 +11,6 @@ Suite *suite_decode(void);    /* test_decode.c: JSON body decoding */
 Suite *suite_openapi(void);   /* test_openapi.c: docs/openapi.yaml covers every route */
 Suite *suite_csv(void);       /* test_csv.c: the CSV reader */
 Suite *suite_donations(void); /* test_donations.c: allocation invariants */
+Suite *suite_decisions(void); /* test_decisions.c: silence procedure, manning */
 
 #endif
