@@ -63,9 +63,10 @@ static int proposal_create(struct store_tx *tx, const struct principal *p, json_
 		if (given ? !listed(given, iso) : !ally)
 			continue;
 		if (given && !json_is_true(json_object_get(n, "participates"))) {
+			verr_set(err, "participants", "%s does not take part in the assistance "
+				 "and cannot be a participant", iso);
 			json_decref(nations);
-			return verr_set(err, "participants", "%s does not take part in the "
-					"assistance and cannot be a participant", iso);
+			return ST_INVALID;
 		}
 		int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ";" : "", iso);
 		if (w > 0 && (size_t)w < sizeof list - used)
