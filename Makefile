@@ -9,7 +9,7 @@
 
 SHELL   := /bin/bash
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter
 TESTPKGS:= check libcurl
 FUZZ_SECONDS ?= 30
 

@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include "io/io.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,8 +14,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nsatu report burden-sharing --year YYYY [--half H1|H2] [--json] [--db DB]\n"
-		   "       nsatu report coverage [--priority P1..P4] [--json] [--db DB]\n\n"
+	fprintf(f, "usage: nsatu report burden-sharing --year YYYY [--half H1|H2] [--json|--xlsx FILE] [--db DB]\n"
+		   "       nsatu report coverage [--priority P1..P4] [--json|--xlsx FILE] [--db DB]\n\n"
 		   "burden-sharing: each participating Ally's fair share of the year's funding\n"
 		   "target (target x GDP / the participating Allies' GDP) against what it\n"
 		   "committed or delivered, by nation.  coverage: each requirement's requested,\n"
@@ -85,10 +87,11 @@ int cmd_report(int argc, char **argv)
 		{"half", required_argument, NULL, 'H'},
 		{"priority", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
+		{"xlsx", required_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *year = NULL, *half = NULL, *priority = NULL, *what;
+	const char *db = NULL, *year = NULL, *half = NULL, *priority = NULL, *what, *xlsx = NULL;
 	struct verr err = {.field = ""};
 	struct principal sys;
 	struct store *store;
@@ -111,6 +114,7 @@ int cmd_report(int argc, char **argv)
 		case 'H': half = optarg; break;
 		case 'p': priority = optarg; break;
 		case 'j': json = true; break;
+		case 'x': xlsx = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -142,6 +146,45 @@ int cmd_report(int argc, char **argv)
 	if (rc != ST_OK) {
 		cli_fail("report", rc, &err);
 		return EXIT_FAIL;
+	}
+	if (xlsx) {
+		static const char *const burden_cols[] = {
+			"nation", "name", "status", "participates", "gdp_usd_bn", "fair_share_eur",
+			"contributed_eur", "ratio", "pct_gdp",
+		};
+		static const char *const coverage_cols[] = {
+			"id", "nation", "item", "substitution_group", "priority", "needed_by",
+			"destination", "status", "requested", "allocated", "shipped", "delivered",
+			"remaining",
+		};
+		bool burden = strcmp(what, "burden-sharing") == 0;
+		json_t *rows = burden ? json_incref(json_object_get(out, "nations")) : json_array();
+		char errbuf[256], title[160];
+		size_t i;
+		json_t *r;
+
+		if (!burden) {
+			json_array_foreach(json_object_get(out, "items"), i, r) {
+				json_t *flat = json_copy(r);
+				json_object_update(flat, json_object_get(r, "coverage"));
+				json_array_append_new(rows, flat);
+			}
+		}
+		snprintf(title, sizeof title, burden ? "Burden sharing %lld%s%s" : "Coverage of requirements",
+			 y, half ? " " : "", half ? half : "");
+		rc = io_write_xlsx(burden ? "burden-sharing" : "coverage", title,
+				   burden ? burden_cols : coverage_cols,
+				   burden ? sizeof burden_cols / sizeof *burden_cols
+					  : sizeof coverage_cols / sizeof *coverage_cols,
+				   rows, xlsx, NULL, NULL, errbuf, sizeof errbuf);
+		json_decref(rows);
+		json_decref(out);
+		if (rc != ST_OK) {
+			fprintf(stderr, "nsatu report: %s\n", errbuf);
+			return EXIT_FAIL;
+		}
+		printf("Wrote %s.\n", xlsx);
+		return EXIT_OK;
 	}
 	if (json) {
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -4,8 +4,33 @@
  */
 #include "internal.h"
 
+#include "io/io.h"
+
 #include <stdio.h>
 #include <string.h>
+
+#define EXPORT_MAX 200000
+
+/* ?format=csv|xlsx: every record the filters select, as a download. */
+static void export_list(struct http_req *rq, const struct http_list_args *a)
+{
+	const struct espec *e = rq->route->entity;
+	const char *cols[64];
+	struct verr err = {.field = ""};
+	json_t *rows;
+	int rc = svc_rec_list_all(rq->svc, &rq->who, e, &a->q, EXPORT_MAX, &rows, &err);
+
+	if (rc == ST_INVALID) {
+		http_problem(rq, E_BAD_REQUEST, err.field, "%s", err.reason);
+		return;
+	}
+	if (rc != ST_OK) {
+		http_reply_status(rq, rc, &err);
+		return;
+	}
+	http_reply_table(rq, a->format, e->name, NULL, cols, io_entity_columns(e, cols, 64), rows);
+	json_decref(rows);
+}
 
 void h_rec_list(struct http_req *rq)
 {
@@ -16,6 +41,10 @@ void h_rec_list(struct http_req *rq)
 
 	if (!http_list_params(rq, &a))
 		return;
+	if (strcmp(a.format, "json") != 0) {
+		export_list(rq, &a);
+		return;
+	}
 	rc = svc_rec_list_text(rq->svc, &rq->who, rq->route->entity, &a.q, &page, &err);
 	if (rc != ST_OK) {
 		jbuf_free(&page);

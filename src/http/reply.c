@@ -1,6 +1,8 @@
 /* reply.c - building responses into the request, for the server to send. */
 #include "internal.h"
 
+#include "io/io.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +74,40 @@ void http_set_etag(struct http_req *rq, const json_t *rec)
 	if (json_is_integer(v))
 		snprintf(rq->etag, sizeof rq->etag, "\"%lld\"",
 			 (long long)json_integer_value(v));
+}
+
+bool http_reply_table(struct http_req *rq, const char *format, const char *name,
+		      const char *title, const char *const *columns, size_t ncols,
+		      const json_t *rows)
+{
+	char err[256];
+
+	if (strcmp(format, "csv") == 0) {
+		struct jbuf b = {0};
+		/* A UTF-8 byte order mark, so that spreadsheets read the text right. */
+		jbuf_lit(&b, "\xEF\xBB\xBF");
+		if (io_write_csv(columns, ncols, rows, &b) != ST_OK) {
+			jbuf_free(&b);
+			http_problem(rq, E_INTERNAL, NULL, "out of memory writing CSV");
+			return true;
+		}
+		http_reply_owned(rq, 200, "text/csv; charset=utf-8", b.p, b.len);
+		snprintf(rq->disposition, sizeof rq->disposition, "attachment; filename=\"%s.csv\"", name);
+		return true;
+	}
+	if (strcmp(format, "xlsx") == 0) {
+		char *data = NULL;
+		size_t len = 0;
+		if (io_write_xlsx(name, title, columns, ncols, rows, NULL, &data, &len, err,
+				  sizeof err) != ST_OK) {
+			http_problem(rq, E_INTERNAL, NULL, "%s", err);
+			return true;
+		}
+		http_reply_owned(rq, 200,
+				 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+				 data, len);
+		snprintf(rq->disposition, sizeof rq->disposition, "attachment; filename=\"%s.xlsx\"", name);
+		return true;
+	}
+	return false;
 }

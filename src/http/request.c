@@ -82,6 +82,20 @@ static enum MHD_Result list_arg(void *cls, enum MHD_ValueKind kind,
 	(void)kind;
 	if (!value)
 		value = "";
+	if (strcmp(key, "format") == 0) {
+		if (w->a->format) {
+			w->bad_name = key;
+			w->bad_reason = "appears more than once";
+			return MHD_NO;
+		}
+		if (strcmp(value, "json") && strcmp(value, "csv") && strcmp(value, "xlsx")) {
+			w->bad_name = key;
+			w->bad_reason = "must be json, csv or xlsx";
+			return MHD_NO;
+		}
+		w->a->format = value;
+		return MHD_YES;
+	}
 	if (strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0) {
 		bool limit = key[0] == 'l';
 		if (limit ? q->limit != 0 : q->cursor != NULL) {
@@ -133,5 +147,7 @@ bool http_list_params(struct http_req *rq, struct http_list_args *a)
 		http_problem(rq, E_BAD_REQUEST, w.bad_name, "%s", w.bad_reason);
 		return false;
 	}
+	if (!a->format)
+		a->format = "json";
 	return true;
 }

@@ -54,6 +54,7 @@ static enum MHD_Result send_reply(struct http_req *rq)
 	add_header(r, MHD_HTTP_HEADER_ETAG, rq->etag);
 	add_header(r, MHD_HTTP_HEADER_LOCATION, rq->location);
 	add_header(r, MHD_HTTP_HEADER_ALLOW, rq->allow);
+	add_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rq->disposition);
 	if (rq->retry_after > 0) {
 		snprintf(num, sizeof num, "%ld", rq->retry_after);
 		add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, num);

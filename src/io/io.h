@@ -28,7 +28,7 @@
  *
  * Behaviours decided here:
  *
- *  - Blank lines (nothing but spaces or tabs) are skipped wherever they
+ *  - Blank lines (empty, or only spaces and tabs) are skipped wherever they
  *    are, because spreadsheet exports often end with some.  A one-column
  *    file therefore writes an empty cell as "".
  *  - Spaces and tabs around an unquoted cell, and between a closing quote
@@ -105,6 +105,19 @@ int io_demo_donations(struct svc *svc, const struct principal *p, const char *da
 int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, char *errbuf,
 		  size_t errlen);
 
+/* ---- Export (export.c). ---------------------------------------------- */
+
+/* The public columns of @e (all but FS_PRIVATE), at most @max; the count. */
+size_t io_entity_columns(const struct espec *e, const char **cols, size_t max);
+/* @rows (JSON objects) as CSV with a header of @columns, CRLF line ends. */
+int io_write_csv(const char *const *columns, size_t ncols, const json_t *rows,
+		 struct jbuf *out);
+/* @rows as an XLSX workbook with one sheet (@title above the table when
+ * not NULL): written to @path, or into *@data (malloc'd) when @data is set. */
+int io_write_xlsx(const char *sheet, const char *title, const char *const *columns,
+		  size_t ncols, const json_t *rows, const char *path, char **data, size_t *len,
+		  char *errbuf, size_t errlen);
+
 /* Create the demo users of IO_DEMO_LOGINS. */
 int io_demo_users(struct svc *svc, const struct principal *p, char *errbuf,
 		  size_t errlen);
@@ -115,5 +128,88 @@ struct io_demo_login {
 };
 extern const struct io_demo_login IO_DEMO_LOGINS[];
 extern const size_t IO_DEMO_NLOGINS;
+
+/* ---- Importing requirements and pledges (import.c, kiel.c). ----------
+ *
+ * A CSV file whose header names fields of the entity (docs/import.md):
+ *
+ *  - requirements: nation, quantity, priority, needed_by, destination
+ *    (required columns), item, substitution_group, coalition,
+ *    justification;
+ *  - pledges: nation, kind, pledged_on (required columns), then the fields
+ *    of the kind: item, quantity, condition, origin, available_from
+ *    (materiel); amount, currency, year, earmark_coalition,
+ *    earmark_category (funding); course, seats (training_seats);
+ *    facility, category, slots (repair_capacity); conditions and source
+ *    for any kind.
+ *
+ * Cells are the text forms of fspec_parse_text: whole numbers, decimal
+ * numbers with a point, dates YYYY-MM-DD, codes as in the API.  An empty
+ * cell is null (absent) where the field may be null.  Columns the server
+ * sets (id, status, status_reason, amount_eur, created_by, created_at,
+ * version) are refused, like unknown ones.
+ */
+
+#define IO_IMPORT_MAX_ROWS 250000  /* data rows in one file */
+
+/* Where the CSV text comes from: the file at @path, or (@path NULL) the
+ * @len bytes at @buf.  @name is the report's "file" (NULL: null). */
+struct io_source {
+	const char *path;
+	const char *buf;
+	size_t len;
+	const char *name;
+};
+
+/*
+ * Import the rows of @src as new @e records (requirements or pledges),
+ * created by @p with @p's permissions and scope, in one transaction.  In
+ * BATCH_ALL_OR_NOTHING mode one bad row stores nothing; in
+ * BATCH_VALID_ONLY mode the good rows are stored.  Prints "read N rows" to
+ * @progress (may be NULL) once the file is read.
+ *
+ * *@report = {"file", "entity", "mode", "rows", "created", "failed",
+ * "stored", "errors": [{"row", "column", "value", "reason"}]}: "rows"
+ * counts data rows, "failed" the rows that failed, "errors" lists up to
+ * 1000 errors in row order (row 1 is the header; "value" is the cell, cut
+ * to 100 characters).  A new reference for the caller.
+ *
+ * RETURN VALUES: ST_OK with *@report when rows were stored.  ST_INVALID
+ * with *@report when nothing was stored (every row failed, one failed in
+ * all-or-nothing mode, or the file has no data rows; @err says which).
+ * ST_INVALID without a report when the file cannot be used at all: @err
+ * names the column of a bad header (unknown, set by the server, or a
+ * required one missing), or has an empty field and the reader's message
+ * (unreadable or broken CSV, a duplicate column, more than
+ * IO_IMPORT_MAX_ROWS rows).  ST_FORBIDDEN when @p may not create @e;
+ * ST_RETRY, ST_INTERNAL as the service returns them.
+ */
+int io_import(struct svc *svc, const struct principal *p, const struct espec *e,
+	      const struct io_source *src, enum svc_batch_mode mode, FILE *progress,
+	      json_t **report, struct verr *err);
+
+#define IO_KIEL_SOURCE "Kiel Institute for the World Economy, Ukraine Support " \
+	"Tracker, Release 29 (04/2026): military allocations"
+
+/*
+ * Import the Kiel Institute's allocations by country and month
+ * (data/kiel/kiel_data_explorer.csv) as committed funding pledges: each
+ * row with military > 0 of a donor that is a nation in the database
+ * becomes a pledge of military x 1e9 EUR on the first of its month.  The
+ * pledges are created in one transaction, then committed one by one; rows
+ * imported before are not created again (their pledges are committed if
+ * still announced).  @p must be allowed to create and commit pledges.
+ *
+ * *@report = {"file", "source", "rows", "created", "created_eur",
+ * "committed", "imported_before", "skipped_no_military",
+ * "skipped_not_a_nation", "skipped_donors": [iso...]}.
+ *
+ * RETURN VALUES: ST_OK with the report; ST_INVALID with @err (a missing
+ * column, a bad number, broken CSV, a pledge the service refused: nothing
+ * was created; or a commit that failed: @err says how many remain
+ * announced); other statuses from the service.
+ */
+int io_import_kiel(struct svc *svc, const struct principal *p, const char *path,
+		   FILE *progress, json_t **report, struct verr *err);
 
 #endif

@@ -179,6 +179,40 @@ int svc_rec_list(struct svc *svc, const struct principal *p, const struct espec 
 	return rc;
 }
 
+int svc_rec_list_all(struct svc *svc, const struct principal *p, const struct espec *e,
+		     const struct svc_list *q, size_t max, json_t **rows, struct verr *err)
+{
+	struct svc_list page_q = *q;
+	char cursor[512] = "";
+	json_t *all = json_array(), *page = NULL;
+	int rc = ST_OK;
+
+	*rows = NULL;
+	if (!all)
+		return ST_INTERNAL;
+	page_q.limit = SVC_MAX_LIMIT;
+	do {
+		page_q.cursor = *cursor ? cursor : q->cursor;
+		if ((rc = svc_rec_list(svc, p, e, &page_q, &page, err)) != ST_OK)
+			break;
+		json_array_extend(all, json_object_get(page, "items"));
+		const char *next = json_string_value(json_object_get(page, "next_cursor"));
+		snprintf(cursor, sizeof cursor, "%s", next ? next : "");
+		json_decref(page);
+		if (json_array_size(all) > max) {
+			rc = verr_set(err, "format", "more than %zu records; narrow the list with "
+				      "filters", max);
+			break;
+		}
+	} while (*cursor);
+	if (rc != ST_OK) {
+		json_decref(all);
+		return rc;
+	}
+	*rows = all;
+	return ST_OK;
+}
+
 /* ---- Reading. -------------------------------------------------------------- */
 
 struct get_ctx {

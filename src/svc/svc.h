@@ -117,6 +117,11 @@ int svc_rec_delete(struct svc *svc, const struct principal *p, const struct espe
 int svc_password_change(struct svc *svc, const struct principal *p, const char *current,
 			const char *password, struct verr *err);
 
+/* Every record the query selects (following pages), at most @max:
+ * *@rows is a new array.  For exports. */
+int svc_rec_list_all(struct svc *svc, const struct principal *p, const struct espec *e,
+		     const struct svc_list *q, size_t max, json_t **rows, struct verr *err);
+
 /* Set a user's password (admin); the user's sessions end. */
 int svc_user_passwd(struct svc *svc, const struct principal *p,
 		    const char *username, const char *password, struct verr *err);
