@@ -53,6 +53,7 @@ struct http_req {
 	char allow[96];
 	long retry_after;
 	bool no_store;  /* Cache-Control: no-store (tokens) */
+	char disposition[128];  /* Content-Disposition for downloads */
 };
 
 /* ---- Responses (reply.c, problem.c). --------------------------------------- */
@@ -120,7 +121,14 @@ int64_t http_if_match(struct http_req *rq);
 struct http_list_args {
 	struct svc_filter filters[HTTP_MAX_FILTERS];
 	struct svc_list q;
+	const char *format;   /* "json" (default), "csv" or "xlsx" */
 };
+
+/* Answer with @rows as a CSV or XLSX download named @name (a table of
+ * @columns); for format "json" it does nothing and returns false. */
+bool http_reply_table(struct http_req *rq, const char *format, const char *name,
+		      const char *title, const char *const *columns, size_t ncols,
+		      const json_t *rows);
 bool http_list_params(struct http_req *rq, struct http_list_args *a);
 
 /* ---- Routing (routes.c). --------------------------------------------------- */
@@ -160,6 +168,7 @@ void h_burden_sharing(struct http_req *rq);
 void h_proposal_outcome(struct http_req *rq);
 void h_manning(struct http_req *rq);
 void h_audit_verify(struct http_req *rq);
+void h_import(struct http_req *rq);
 
 /* In-flight request count (server.c), for /metrics. */
 long http_in_flight(const struct http_server *srv);
