@@ -149,7 +149,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (xlsx) {
 		static const char *const burden_cols[] = {
-			"nation", "name", "status", "participates", "gdp_usd_bn", "fair_share_eur",
+			"nation", "name", "status", "has_share", "gdp_usd_bn", "fair_share_eur",
 			"contributed_eur", "ratio", "pct_gdp",
 		};
 		static const char *const coverage_cols[] = {

@@ -32,7 +32,7 @@ static const char *const requirement_states[] = {
 
 static const struct fspec requirement_fields[] = {
 	{"id", FT_STRING, FS_KEY | FS_READONLY, 1, 40, NULL, NULL, NULL,
-	 "Made by the server, e.g. REQ-0193A0C2F1D4-8E1F0A2B."},
+	 "Made by the server, e.g. REQ-01A21C0C3D6B558627F8 (time first)."},
 	{"nation", FT_STRING, FS_REQUIRED | FS_FILTER, 3, 3, NULL, check_iso3, "nations",
 	 "The recipient nation whose requirement it is."},
 	{"item", FT_STRING, FS_NULLABLE | FS_FILTER, 2, 24, NULL, check_code, "items",
@@ -131,7 +131,8 @@ static const struct fspec pledge_fields[] = {
 	{"amount_eur", FT_NUMBER, FS_READONLY | FS_NULLABLE, 0, 1e14, NULL, NULL, NULL,
 	 "Funding: amount in EUR at the pledge date's rate (set by the server)."},
 	{"year", FT_INT, FS_NULLABLE | FS_FILTER, 1990, 2100, NULL, NULL, NULL,
-	 "Funding: the year it counts towards."},
+	 "Funding: the budget year it is for (burden sharing counts a pledge in the "
+	 "period of its pledged_on date)."},
 	{"earmark_coalition", FT_STRING, FS_NULLABLE, 2, 24, NULL, check_code, "coalitions",
 	 "Funding: earmarked for a coalition."},
 	{"earmark_category", FT_ENUM, FS_NULLABLE, 1, 24, ITEM_CATEGORIES, NULL, NULL,
@@ -249,7 +250,7 @@ static const struct fspec allocation_fields[] = {
 	{"route", FT_STRING, FS_NULLABLE, 0, 500, NULL, NULL, NULL,
 	 "Planned route, e.g. depot > LN-RZE > HP-MED."},
 	{"status", FT_ENUM, FS_READONLY | FS_FILTER, 1, 16, allocation_states, NULL, NULL,
-	 "open, or released when its pledge was withdrawn."},
+	 "open, or released when its pledge was withdrawn or its requirement cancelled."},
 	CREATED_FIELDS,
 	VERSION_FIELD,
 };

@@ -125,6 +125,10 @@ void h_burden_sharing(struct http_req *rq)
 	long y;
 	int h = 0, rc;
 
+	static const char *const params[] = {"year", "half", "format", NULL};
+
+	if (!http_only_params(rq, params))
+		return;
 	if (!year) {
 		http_problem(rq, E_BAD_REQUEST, "year", "is required, e.g. ?year=2024");
 		return;
@@ -155,7 +159,7 @@ void h_burden_sharing(struct http_req *rq)
 		http_reply_status(rq, rc, &err);
 	} else if (format && strcmp(format, "json") != 0) {
 		static const char *const cols[] = {
-			"nation", "name", "status", "participates", "gdp_usd_bn", "fair_share_eur",
+			"nation", "name", "status", "has_share", "gdp_usd_bn", "fair_share_eur",
 			"contributed_eur", "ratio", "pct_gdp",
 		};
 		char title[160], name[40];

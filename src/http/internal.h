@@ -110,6 +110,10 @@ const char *http_query(struct http_req *rq, const char *name);
  * returns NULL. */
 json_t *http_body_json(struct http_req *rq);
 
+/* Refuse a query parameter not in @allowed (NULL-terminated), or one given
+ * twice, with 400 naming it; true when the query is fine. */
+bool http_only_params(struct http_req *rq, const char *const *allowed);
+
 /* If-Match as a version: -1 when absent or "*"; -2 after answering 400. */
 int64_t http_if_match(struct http_req *rq);
 

@@ -151,3 +151,48 @@ bool http_list_params(struct http_req *rq, struct http_list_args *a)
 		a->format = "json";
 	return true;
 }
+
+struct only_walk {
+	const char *const *allowed;
+	const char *seen[16];
+	size_t nseen;
+	const char *bad, *why;
+};
+
+static enum MHD_Result only_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	struct only_walk *w = cls;
+	const char *const *a;
+
+	(void)kind, (void)value;
+	for (a = w->allowed; *a && strcmp(*a, key) != 0; a++)
+		;
+	if (!*a) {
+		w->bad = key;
+		w->why = "is not a parameter here";
+		return MHD_NO;
+	}
+	for (size_t i = 0; i < w->nseen; i++) {
+		if (strcmp(w->seen[i], key) == 0) {
+			w->bad = key;
+			w->why = "appears more than once";
+			return MHD_NO;
+		}
+	}
+	if (w->nseen < 16)
+		w->seen[w->nseen++] = *a;
+	return MHD_YES;
+}
+
+bool http_only_params(struct http_req *rq, const char *const *allowed)
+{
+	struct only_walk w = {.allowed = allowed};
+
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, only_arg, &w);
+	if (w.bad) {
+		http_problem(rq, E_BAD_REQUEST, w.bad, "%s", w.why);
+		return false;
+	}
+	return true;
+}

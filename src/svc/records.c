@@ -376,6 +376,8 @@ static int unique_conflict(const struct espec *e, struct verr *err)
 {
 	if (e == &ESPEC_ITEMS)
 		verr_set(err, "nsn", "is already used by another item");
+	else if (e == &ESPEC_EXCHANGE_RATES)
+		verr_set(err, "valid_from", "this currency already has a rate from this date");
 	return ST_CONFLICT;
 }
 

@@ -206,7 +206,7 @@ static int burden_work(struct store_tx *tx, void *arg)
 		double share = shares && gdp_sum > 0 ? target_eur * gdp / gdp_sum : 0;
 		double gdp_eur = gdp * 1e9 * usd_eur / (c->half ? 2 : 1);
 		row = json_pack("{s:s, s:s, s:s, s:b, s:f, s:f}", "nation", iso, "name",
-				str(n, "name"), "status", str(n, "status"), "participates", shares,
+				str(n, "name"), "status", str(n, "status"), "has_share", shares,
 				"gdp_usd_bn", gdp, "contributed_eur", given);
 		json_object_set_new(row, "fair_share_eur", shares ? json_real(share) : json_null());
 		json_object_set_new(row, "ratio", shares && share > 0 ? json_real(given / share)
