@@ -30,6 +30,21 @@ const char *check_iso3(const char *s)
 	return NULL;
 }
 
+const char *check_iso3_list(const char *s)
+{
+	/* "USA;DNK;NLD": one or more alpha-3 codes separated by ';'. */
+	size_t n = strlen(s);
+
+	if (n == 0 || (n + 1) % 4 != 0)
+		return "must be alpha-3 codes separated by ';'";
+	for (size_t i = 0; i < n; i += 4) {
+		char code[4] = {s[i], s[i + 1], s[i + 2], 0};
+		if (check_iso3(code) || (i + 3 < n && s[i + 3] != ';'))
+			return "must be alpha-3 codes separated by ';'";
+	}
+	return NULL;
+}
+
 const char *check_code(const char *s)
 {
 	if (!is_upper(*s) && !is_digit(*s))

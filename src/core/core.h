@@ -203,6 +203,7 @@ extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[], POSITION_FLOW[
 
 const char *check_nsn(const char *s);     /* NATO Stock Number NNNN-NN-NNN-NNNN */
 const char *check_iso3(const char *s);    /* three upper-case letters */
+const char *check_iso3_list(const char *s); /* "USA;DNK;NLD" */
 const char *check_code(const char *s);    /* A-Z 0-9 - _ , starts alnum */
 const char *check_username(const char *s);
 const char *check_date(const char *s);    /* YYYY-MM-DD, real date */

@@ -44,27 +44,13 @@ static const char *check_instant(const char *s)
 	return NULL;
 }
 
-static const char *check_nation_list(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || (n + 1) % 4 != 0)
-		return "must be alpha-3 codes separated by ';'";
-	for (size_t i = 0; i < n; i += 4) {
-		char code[4] = {s[i], s[i + 1], s[i + 2], 0};
-		if (check_iso3(code) || (i + 3 < n && s[i + 3] != ';'))
-			return "must be alpha-3 codes separated by ';'";
-	}
-	return NULL;
-}
-
 static const struct fspec proposal_fields[] = {
 	{"id", FT_STRING, FS_KEY | FS_READONLY, 1, 40, NULL, NULL, NULL, "Made by the server."},
 	{"title", FT_STRING, FS_REQUIRED, 1, 200, NULL, NULL, NULL, "Short title."},
 	{"text", FT_STRING, FS_REQUIRED, 1, 20000, NULL, NULL, NULL, "The text to be adopted."},
 	{"deadline", FT_STRING, FS_REQUIRED, 20, 24, NULL, check_instant, NULL,
 	 "Silence is broken only by an objection before this UTC time."},
-	{"participants", FT_STRING, FS_NULLABLE, 3, 1000, NULL, check_nation_list, NULL,
+	{"participants", FT_STRING, FS_NULLABLE, 3, 1000, NULL, check_iso3_list, NULL,
 	 "Nations taking part, ';'-separated; absent: every participating Ally."},
 	{"created_by", FT_STRING, FS_READONLY, 0, 64, NULL, NULL, NULL, "Who tabled it."},
 	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When."},

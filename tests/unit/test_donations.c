@@ -25,14 +25,9 @@ static struct principal SYS, PLANNER;
 
 static void setup(void)
 {
-	struct svc_config cfg = {.pw_opslimit = crypto_pwhash_OPSLIMIT_MIN,
-				 .pw_memlimit = crypto_pwhash_MEMLIMIT_MIN};
-	char err[512];
-
 	S = test_store_new(8);
-	V = svc_new(S, &cfg);
+	V = test_svc_new(S, 0);
 	svc_system_principal(&SYS);
-	ck_assert_msg(io_reference_load(V, &SYS, "data", NULL, err, sizeof err) == ST_OK, "%s", err);
 	PLANNER = SYS;
 	snprintf(PLANNER.username, sizeof PLANNER.username, "planner.test");
 	PLANNER.role = ROLE_PLANNER;

@@ -19,17 +19,11 @@ static struct principal SYS;
 
 static void setup(void)
 {
-	/* Cheapest argon2id cost: these tests are about logic, not hashing. */
-	struct svc_config cfg = {.pw_opslimit = crypto_pwhash_OPSLIMIT_MIN,
-				 .pw_memlimit = crypto_pwhash_MEMLIMIT_MIN};
 	char err[512];
 
 	S = test_store_new(4);
-	V = svc_new(S, &cfg);
-	ck_assert_ptr_nonnull(V);
+	V = test_svc_new(S, 0);
 	svc_system_principal(&SYS);
-	ck_assert_msg(io_reference_load(V, &SYS, "data", NULL, err, sizeof err) == ST_OK,
-		      "%s", err);
 	ck_assert_msg(io_demo_users(V, &SYS, err, sizeof err) == ST_OK, "%s", err);
 }
 
@@ -347,8 +341,7 @@ END_TEST
 START_TEST(auth_cache_sees_local_changes)
 {
 	struct svc_config cfg = {.pw_opslimit = crypto_pwhash_OPSLIMIT_MIN,
-				 .pw_memlimit = crypto_pwhash_MEMLIMIT_MIN,
-				 .auth_cache_ms = 60000};
+				 .pw_memlimit = crypto_pwhash_MEMLIMIT_MIN, .auth_cache_ms = 60000};
 	struct svc *cached = svc_new(S, &cfg);
 	char t1[SVC_TOKEN_LEN], t2[SVC_TOKEN_LEN];
 	struct principal p1, p2, q;

@@ -7,8 +7,12 @@
  */
 #include "testutil.h"
 
+#include "io/io.h"
+#include "svc/svc.h"
+
 #include <check.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +93,19 @@ void test_store_free(struct store *s)
 		unlink(path);
 	}
 	rmdir(dir);
+}
+
+struct svc *test_svc_new(struct store *s, long long auth_cache_ms)
+{
+	struct svc_config cfg = {.pw_opslimit = crypto_pwhash_OPSLIMIT_MIN,
+				 .pw_memlimit = crypto_pwhash_MEMLIMIT_MIN,
+				 .auth_cache_ms = auth_cache_ms};
+	struct principal sys;
+	struct svc *v = svc_new(s, &cfg);
+	char err[512];
+
+	ck_assert_ptr_nonnull(v);
+	svc_system_principal(&sys);
+	ck_assert_msg(io_reference_load(v, &sys, "data", NULL, err, sizeof err) == ST_OK, "%s", err);
+	return v;
 }

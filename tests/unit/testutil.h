@@ -14,4 +14,10 @@
 struct store *test_store_new(unsigned conns);
 void test_store_free(struct store *s);
 
+struct svc;
+
+/* A service on @s with the cheapest password hashing (these tests are about
+ * logic), @auth_cache_ms as given, and the reference data of data/ loaded. */
+struct svc *test_svc_new(struct store *s, long long auth_cache_ms);
+
 #endif
