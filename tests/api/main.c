@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+Suite *suite_import(void);   /* test_import.c: CSV uploads */
+
 int main(void)
 {
 	SRunner *sr;
@@ -22,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, suite_ops());
 	srunner_add_suite(sr, suite_donations());
 	srunner_add_suite(sr, suite_allocations());
+	srunner_add_suite(sr, suite_import());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
