@@ -98,15 +98,17 @@ START_TEST(verify_fresh)
 	json_t *doc;
 	int code;
 
+	/* The demo data set and one login so far; one change adds one record. */
+	long long before = audit_count(s, admin);
+	ck_assert_int_gt(before, 100);
 	req(s, "PATCH", "/api/v1/nations/DNK", admin, "{\"gdp_year\":2024}", &r);
 	ck_assert_int_eq(r.status, 200);
 	req(s, "GET", "/api/v1/audit/verify", admin, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(json_is_true(json_object_get(r.json, "ok")));
 	ck_assert_ptr_null(json_object_get(r.json, "bad_seq"));
-	/* The demo's 96 reference records and 7 users, one login, one change. */
 	long long records = jint(r.json, "records");
-	ck_assert_int_eq(records, 96 + 7 + 1 + 1);
+	ck_assert_int_eq(records, before + 1);
 	ck_assert_int_eq(server_stop(s), 0);
 
 	code = nsatu_run(&out, "audit", "verify", "--db", s->db, NULL);
@@ -151,8 +153,10 @@ START_TEST(list_and_chain)
 		snprintf(url, sizeof url, "/api/v1/audit?limit=40&cursor=%s",
 			 jstr(r.json, "next_cursor"));
 	}
-	ck_assert_int_eq(pages, 3);
-	ck_assert_int_eq(seq, audit_count(s, login_as(s, "admin")) - 1);
+	/* Every record once, in pages of 40 (the last one may be short). */
+	long long total = audit_count(s, login_as(s, "admin")) - 1;
+	ck_assert_int_eq(seq, total);
+	ck_assert_int_eq(pages, (total + 39) / 40);
 
 	/* The first record: the demo loader creating the first nation. */
 	req(s, "GET", "/api/v1/audit?limit=1", auditor, NULL, &r);
