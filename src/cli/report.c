@@ -137,10 +137,23 @@ int cmd_report(int argc, char **argv)
 	if (strcmp(what, "burden-sharing") == 0) {
 		rc = svc_burden_sharing(svc, &sys, (int)y, h, &out, &err);
 	} else {
+		/* Every page, into one list. */
 		struct svc_filter f = {"priority", priority};
 		struct svc_list q = {.filters = &f, .nfilters = priority ? 1 : 0,
 				     .limit = SVC_MAX_LIMIT};
-		rc = svc_coverage_list(svc, &sys, &q, &out, &err);
+		char cursor[512] = "";
+		json_t *page = NULL;
+
+		out = json_pack("{s:[]}", "items");
+		do {
+			q.cursor = *cursor ? cursor : NULL;
+			if ((rc = svc_coverage_list(svc, &sys, &q, &page, &err)) != ST_OK)
+				break;
+			json_array_extend(json_object_get(out, "items"), json_object_get(page, "items"));
+			const char *next = json_string_value(json_object_get(page, "next_cursor"));
+			snprintf(cursor, sizeof cursor, "%s", next ? next : "");
+			json_decref(page);
+		} while (*cursor);
 	}
 	cli_close(store, svc);
 	if (rc != ST_OK) {
@@ -153,9 +166,9 @@ int cmd_report(int argc, char **argv)
 			"contributed_eur", "ratio", "pct_gdp",
 		};
 		static const char *const coverage_cols[] = {
-			"id", "nation", "item", "substitution_group", "priority", "needed_by",
-			"destination", "status", "requested", "allocated", "shipped", "delivered",
-			"remaining",
+			"id", "nation", "item", "substitution_group", "quantity", "priority",
+			"needed_by", "destination", "coalition", "status", "requested", "allocated",
+			"shipped", "delivered", "remaining",
 		};
 		bool burden = strcmp(what, "burden-sharing") == 0;
 		json_t *rows = burden ? json_incref(json_object_get(out, "nations")) : json_array();
@@ -170,8 +183,13 @@ int cmd_report(int argc, char **argv)
 				json_array_append_new(rows, flat);
 			}
 		}
-		snprintf(title, sizeof title, burden ? "Burden sharing %lld%s%s" : "Coverage of requirements",
-			 y, half ? " " : "", half ? half : "");
+		if (burden)
+			snprintf(title, sizeof title,
+				 "Burden sharing %lld%s%s: target EUR %.0f, contributed EUR %.0f", y,
+				 half ? " " : "", half ? half : "", num(out, "target_eur"),
+				 num(out, "contributed_eur"));
+		else
+			snprintf(title, sizeof title, "Coverage of requirements");
 		rc = io_write_xlsx(burden ? "burden-sharing" : "coverage", title,
 				   burden ? burden_cols : coverage_cols,
 				   burden ? sizeof burden_cols / sizeof *burden_cols

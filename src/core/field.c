@@ -135,9 +135,11 @@ int espec_validate(const struct espec *e, json_t *obj, enum vmode mode,
 			return verr_set(err, k, "is the record's key and cannot be changed");
 		if ((rc = fspec_check_value(f, v, k, err)) != ST_OK)
 			return rc;
-		/* A decimal field given as 5 is the number 5.0: store and echo it so. */
-		if (f->type == FT_NUMBER && json_is_integer(v))
-			json_real_set(v, (double)json_integer_value(v));
+		/* A decimal field given as 5 is the number 5.0: store and echo it
+		 * so.  (Replacing a member's value keeps the iteration valid.) */
+		if (f->type == FT_NUMBER && json_is_integer(v) &&
+		    json_object_set_new(obj, k, json_real((double)json_integer_value(v))) != 0)
+			return verr_set(err, k, "out of memory");
 	}
 	if (mode != VM_CREATE)
 		return ST_OK;

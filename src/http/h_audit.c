@@ -1,6 +1,8 @@
 /* h_audit.c - GET /api/v1/audit and /api/v1/audit/verify. */
 #include "internal.h"
 
+#include <string.h>
+
 void h_audit_list(struct http_req *rq)
 {
 	struct http_list_args a;
@@ -10,6 +12,10 @@ void h_audit_list(struct http_req *rq)
 
 	if (!http_list_params(rq, &a))
 		return;
+	if (strcmp(a.format, "json") != 0) {
+		http_problem(rq, E_BAD_REQUEST, "format", "the audit trail is served as JSON only");
+		return;
+	}
 	if (a.q.nfilters) {
 		http_problem(rq, E_BAD_REQUEST, a.q.filters[0].field,
 			     "is not a parameter of the audit trail");

@@ -83,7 +83,9 @@ static void export_coverage(struct http_req *rq, struct http_list_args *a)
 		const char *next = json_string_value(json_object_get(page, "next_cursor"));
 		snprintf(cursor, sizeof cursor, "%s", next ? next : "");
 		json_decref(page);
-	} while (*cursor && json_array_size(rows) < 200000);
+	} while (*cursor && json_array_size(rows) <= 200000);
+	if (rc == ST_OK && json_array_size(rows) > 200000)
+		rc = verr_set(&err, "format", "more than 200000 records; narrow the list with filters");
 	if (rc == ST_INVALID)
 		http_problem(rq, E_BAD_REQUEST, err.field, "%s", err.reason);
 	else if (rc != ST_OK)

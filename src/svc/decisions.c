@@ -54,6 +54,14 @@ static int proposal_create(struct store_tx *tx, const struct principal *p, json_
 	(void)p;
 	if (passed(str(rec, "deadline")))
 		return verr_set(err, "deadline", "must be in the future");
+	for (const char *a = given; a && *a; a += 4) {
+		for (const char *b = a + 4; (size_t)(b - given) < strlen(given); b += 4) {
+			if (strncmp(a, b, 3) == 0)
+				return verr_set(err, "participants", "lists %.3s twice", a);
+		}
+		if (!a[3])
+			break;
+	}
 	if ((rc = store_rec_list(tx, &ESPEC_NATIONS, &all, &nations)) != ST_OK)
 		return rc;
 	json_array_foreach(nations, i, n) {
@@ -62,9 +70,11 @@ static int proposal_create(struct store_tx *tx, const struct principal *p, json_
 			    json_is_true(json_object_get(n, "participates"));
 		if (given ? !listed(given, iso) : !ally)
 			continue;
-		if (given && !json_is_true(json_object_get(n, "participates"))) {
-			verr_set(err, "participants", "%s does not take part in the assistance "
-				 "and cannot be a participant", iso);
+		if (given && (!json_is_true(json_object_get(n, "participates")) ||
+			      strcmp(str(n, "status"), "recipient") == 0)) {
+			verr_set(err, "participants", "%s %s and cannot be a participant", iso,
+				 strcmp(str(n, "status"), "recipient") == 0
+					 ? "is the recipient" : "does not take part in the assistance");
 			json_decref(nations);
 			return ST_INVALID;
 		}
@@ -138,7 +148,8 @@ static int position_create(struct store_tx *tx, const struct principal *p, json_
 }
 
 static int position_after_transition(struct store_tx *tx, const struct principal *p,
-				     const json_t *rec, const char *from, const char *to)
+				     const json_t *rec, const char *from, const char *to,
+				     struct verr *err)
 {
 	json_t *prop = NULL;
 	int rc;
@@ -147,7 +158,11 @@ static int position_after_transition(struct store_tx *tx, const struct principal
 	if ((rc = store_rec_get(tx, &ESPEC_PROPOSALS, str(rec, "proposal"), &prop)) != ST_OK)
 		return rc;
 	/* After the deadline the outcome stands: nothing may change it. */
-	rc = passed(str(prop, "deadline")) ? ST_CONFLICT : ST_OK;
+	if (passed(str(prop, "deadline"))) {
+		verr_set(err, "to", "the deadline %s has passed; the outcome stands",
+			 str(prop, "deadline"));
+		rc = ST_CONFLICT;
+	}
 	json_decref(prop);
 	return rc;
 }
@@ -254,7 +269,7 @@ static json_t *rows_of(json_t *by, const char *name)
 	json_object_foreach(by, k, row) {
 		json_int_t posts = json_integer_value(json_object_get(row, "posts"));
 		json_int_t filled = json_integer_value(json_object_get(row, "filled"));
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, s:f}", name, k, "posts",
+		json_array_append_new(arr, json_pack("{s:s?, s:I, s:I, s:I, s:f}", name, *k ? k : NULL, "posts",
 						     posts, "filled", filled, "vacant",
 						     posts - filled, "fill_rate",
 						     posts ? (double)filled / (double)posts : 0.0));
@@ -276,7 +291,7 @@ static int manning_work(struct store_tx *tx, void *arg)
 		goto done;
 	json_array_foreach(posts, i, post) {
 		bool f = json_is_true(json_object_get(post, "filled"));
-		count(by_nation, str(post, "nation") ? str(post, "nation") : "(unassigned)", f);
+		count(by_nation, str(post, "nation") ? str(post, "nation") : "", f);
 		count(by_site, str(post, "site"), f);
 		filled += f;
 	}

@@ -380,18 +380,20 @@ done:
 
 /* A withdrawn pledge releases its open allocations; coverage reopens. */
 static int pledge_after_transition(struct store_tx *tx, const struct principal *p,
-				   const json_t *rec, const char *from, const char *to)
+				   const json_t *rec, const char *from, const char *to,
+				   struct verr *err)
 {
-	(void)from;
+	(void)from, (void)err;
 	return strcmp(to, "withdrawn") == 0 ? release_allocations(tx, p, "pledge", str(rec, "id"))
 					    : ST_OK;
 }
 
 /* A cancelled requirement gives its allocated units back to the pledges. */
 static int requirement_after_transition(struct store_tx *tx, const struct principal *p,
-					const json_t *rec, const char *from, const char *to)
+					const json_t *rec, const char *from, const char *to,
+					struct verr *err)
 {
-	(void)from;
+	(void)from, (void)err;
 	return strcmp(to, "cancelled") == 0
 		       ? release_allocations(tx, p, "requirement", str(rec, "id"))
 		       : ST_OK;

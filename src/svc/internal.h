@@ -55,7 +55,8 @@ struct svc_rules {
 	/* Its workflow, and what follows a transition once stored. */
 	const struct transition *flow;
 	int (*after_transition)(struct store_tx *tx, const struct principal *p,
-				const json_t *rec, const char *from, const char *to);
+				const json_t *rec, const char *from, const char *to,
+				struct verr *err);
 };
 
 /* The rules of the silence procedure (decisions.c). */

@@ -108,7 +108,7 @@ static int move_work(struct store_tx *tx, void *arg)
 				 t->needs_reason ? c->reason : NULL, "transition")) != ST_OK)
 		goto done;
 	if (c->rules->after_transition &&
-	    (rc = c->rules->after_transition(tx, c->p, cur, from, c->to)) != ST_OK)
+	    (rc = c->rules->after_transition(tx, c->p, cur, from, c->to, c->err)) != ST_OK)
 		goto done;
 	json_t *now = NULL;
 	if ((rc = store_rec_get(tx, c->e, c->key, &now)) == ST_OK)
