@@ -452,9 +452,9 @@ void http_stop(struct http_server *srv, unsigned grace_s)
 
 	if (!srv)
 		return;
+	/* The listen socket must stay open until MHD_stop_daemon: its worker
+	 * threads may still use it (closing it early made them abort). */
 	fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	deadline = log_mono_s() + grace_s;
 	while (srv->in_flight > 0 && log_mono_s() < deadline) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
@@ -464,5 +464,7 @@ void http_stop(struct http_server *srv, unsigned grace_s)
 		log_msg(LOG_WARN, "shutdown", "%ld requests still running after %u s",
 			(long)srv->in_flight, grace_s);
 	MHD_stop_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	free(srv);
 }
