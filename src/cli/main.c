@@ -23,6 +23,7 @@ static const struct command {
 	{"restore", cmd_restore, "load a backup into a new database"},
 	{"copy", cmd_copy, "copy a deployment's data to another database"},
 	{"report", cmd_report, "burden-sharing and coverage reports"},
+	{"import", cmd_import, "requirements and pledges from CSV; Kiel tracker data"},
 };
 
 static void usage(FILE *f)

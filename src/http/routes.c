@@ -62,6 +62,9 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/proposal_positions/{id}/transition", h_transition, &ESPEC_POSITIONS, 0},
 	RECORD_ROUTES("posts", ESPEC_POSTS),
 	{"GET", "/api/v1/reports/manning", h_manning, NULL, 0},
+	/* CSV imports (h_import.c): one transaction per file. */
+	{"POST", "/api/v1/requirements/import", h_import, &ESPEC_REQUIREMENTS, 0},
+	{"POST", "/api/v1/pledges/import", h_import, &ESPEC_PLEDGES, 0},
 };
 
 #define NROUTES (sizeof routes / sizeof *routes)
