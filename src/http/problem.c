@@ -29,7 +29,7 @@ static const struct {
 	[E_IN_PROGRESS] = {409, "request-in-progress", "A request with this Idempotency-Key is still running"},
 	[E_PRECONDITION] = {412, "precondition-failed", "The record changed since you read it"},
 	[E_TOO_LARGE] = {413, "payload-too-large", "The request body is too large"},
-	[E_MEDIA_TYPE] = {415, "unsupported-media-type", "The body must be application/json"},
+	[E_MEDIA_TYPE] = {415, "unsupported-media-type", "Unsupported media type"},
 	[E_IDEM_MISMATCH] = {422, "idempotency-key-reused", "This Idempotency-Key was used for a different request"},
 	[E_THROTTLED] = {429, "too-many-requests", "Too many attempts"},
 	[E_INTERNAL] = {500, "internal-error", "Internal server error"},

@@ -332,6 +332,7 @@ static int pg_begin(struct store *base, enum store_mode mode, struct store_tx **
 		return rc;
 	}
 	c->tx.mode = mode;
+	c->tx.head_seq = 0;
 	*out = &c->tx.base;
 	return ST_OK;
 }
@@ -349,8 +350,10 @@ static int pg_commit(struct store_tx *tx)
 {
 	struct pg_conn *c = pg_conn_of(tx);
 	struct pg_store *s = (struct pg_store *)tx->store;
-	int rc = simple(c, "COMMIT");
+	int rc = pg_audit_flush(tx);
 
+	if (rc == ST_OK)
+		rc = simple(c, "COMMIT");
 	if (rc != ST_OK) {
 		if (rc == ST_RETRY)
 			atomic_fetch_add(&s->retries, 1);

@@ -28,6 +28,10 @@ struct pg_tx {
 	struct store_tx base;
 	struct pg_conn *conn;
 	enum store_mode mode;
+	/* The audit head this transaction moved to, written once at commit:
+	 * rewriting one row per record made big imports quadratic. */
+	int64_t head_seq;       /* 0: unchanged */
+	char head_hash[STORE_HASH_HEX];
 };
 
 struct pg_stmt_slot {
@@ -104,6 +108,8 @@ int pg_rec_delete(struct store_tx *, const struct espec *, const char *, int64_t
 
 int pg_audit_head(struct store_tx *, int64_t *, char[STORE_HASH_HEX]);
 int pg_audit_append(struct store_tx *, const struct audit_rec *);
+/* Write the transaction's audit head (before COMMIT). */
+int pg_audit_flush(struct store_tx *tx);
 int pg_audit_scan(struct store_tx *, int64_t, size_t, store_audit_cb, void *);
 int pg_token_put(struct store_tx *, const struct token_rec *);
 int pg_token_get(struct store_tx *, const char *, struct token_rec *);

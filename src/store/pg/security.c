@@ -30,9 +30,15 @@ int pg_audit_head(struct store_tx *tx, int64_t *seq, char hash[STORE_HASH_HEX])
 	const char *sql = ((struct pg_tx *)tx)->mode == STORE_WRITE
 				  ? "SELECT seq, hash FROM audit_head WHERE id=1 FOR UPDATE"
 				  : "SELECT seq, hash FROM audit_head WHERE id=1";
+	struct pg_tx *t = (struct pg_tx *)tx;
 	PGresult *res;
 	int rc;
 
+	if (t->head_seq) {
+		*seq = t->head_seq;
+		memcpy(hash, t->head_hash, STORE_HASH_HEX);
+		return ST_OK;
+	}
 	*seq = 0;
 	hash[0] = '\0';
 	if ((rc = pg_exec(pg_conn_of(tx), sql, NULL, &res, "audit_head")) != ST_OK)
@@ -66,9 +72,21 @@ int pg_audit_append(struct store_tx *tx, const struct audit_rec *r)
 		     &p, NULL, "audit_append");
 	if (rc != ST_OK)
 		return rc;
-	p.n = 0;
-	pg_param_int(&p, r->seq);
-	pg_param_text(&p, r->hash);
+	struct pg_tx *t = (struct pg_tx *)tx;
+	t->head_seq = r->seq;
+	snprintf(t->head_hash, sizeof t->head_hash, "%s", r->hash);
+	return ST_OK;
+}
+
+int pg_audit_flush(struct store_tx *tx)
+{
+	struct pg_tx *t = (struct pg_tx *)tx;
+	struct pg_params p = {.n = 0};
+
+	if (!t->head_seq)
+		return ST_OK;
+	pg_param_int(&p, t->head_seq);
+	pg_param_text(&p, t->head_hash);
 	return pg_exec(pg_conn_of(tx),
 		       "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
 		       " ON CONFLICT (id) DO UPDATE SET seq=excluded.seq, hash=excluded.hash",
