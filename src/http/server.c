@@ -168,6 +168,21 @@ static char *envelope(struct http_req *rq)
 	return text;
 }
 
+/* The query string, rebuilt: a retry must match it as well as the body. */
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	struct jbuf *b = cls;
+
+	(void)kind;
+	jbuf_raw(b, key, strlen(key));
+	jbuf_lit(b, "=");
+	if (value)
+		jbuf_raw(b, value, strlen(value));
+	jbuf_lit(b, "&");
+	return MHD_YES;
+}
+
 /* ---- Dispatch. ---------------------------------------------------------------- */
 
 static void dispatch(struct http_req *rq)
@@ -208,9 +223,15 @@ static void dispatch(struct http_req *rq)
 				     "must be 1 to 128 visible ASCII characters");
 			return;
 		}
-		rc = svc_idem_begin(rq->svc, &rq->who, key, rq->method, rq->path,
-				    rq->body ? rq->body : "", rq->body_len, &state, &status,
-				    &stored);
+		struct jbuf request = {0};
+		MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, add_arg, &request);
+		jbuf_lit(&request, "\n");
+		if (rq->body_len)
+			jbuf_raw(&request, rq->body, rq->body_len);
+		rc = request.failed ? ST_INTERNAL
+				    : svc_idem_begin(rq->svc, &rq->who, key, rq->method, rq->path,
+						     request.p, request.len, &state, &status, &stored);
+		jbuf_free(&request);
 		if (rc != ST_OK) {
 			http_reply_status(rq, rc, NULL);
 			return;
