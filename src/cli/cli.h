@@ -47,6 +47,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_records(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
 #endif

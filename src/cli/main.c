@@ -23,6 +23,11 @@ static const struct command {
 	{"restore", cmd_restore, "load a backup into a new database"},
 	{"copy", cmd_copy, "copy a deployment's data to another database"},
 	{"report", cmd_report, "burden-sharing and coverage reports"},
+	{"list", cmd_records, "list records of a type (FIELD=VALUE filters)"},
+	{"get", cmd_records, "show one record"},
+	{"create", cmd_records, "create a record from JSON"},
+	{"move", cmd_records, "move a record through its workflow"},
+	{"export", cmd_records, "write a list to CSV or XLSX"},
 	{"import", cmd_import, "requirements and pledges from CSV; Kiel tracker data"},
 };
 
