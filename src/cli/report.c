@@ -38,6 +38,11 @@ static void print_burden(const json_t *r)
 	       json_is_string(json_object_get(r, "half")) ? json_string_value(json_object_get(r, "half")) : "",
 	       json_string_value(json_object_get(r, "from")), json_string_value(json_object_get(r, "to")),
 	       num(r, "target_eur"), num(r, "contributed_eur"), 100 * num(r, "ratio"));
+	size_t k;
+	json_t *src;
+	json_array_foreach(json_object_get(r, "sources"), k, src)
+		printf("Source: %s\n", json_string_value(src));
+	printf("\n");
 	printf("%-6s %-22s %16s %16s %8s %8s\n", "NATION", "NAME", "FAIR SHARE EUR",
 	       "CONTRIBUTED EUR", "RATIO", "% GDP");
 	json_array_foreach(json_object_get(r, "nations"), i, n) {

@@ -142,6 +142,7 @@ static int burden_work(struct store_tx *tx, void *arg)
 	struct store_query all = {NULL, 0, NULL, 10000000};
 	json_t *target = NULL, *nations = NULL, *pledges = NULL, *items = NULL;
 	json_t *rows = NULL, *contrib = json_object(), *unit_value = json_object();
+	json_t *sources = json_object();
 	char year[8];
 	double usd_eur, target_eur, gdp_sum = 0, total = 0;
 	size_t i;
@@ -182,6 +183,9 @@ static int burden_work(struct store_tx *tx, void *arg)
 		json_t *sum = json_object_get(contrib, str(pl, "nation"));
 		json_object_set_new(contrib, str(pl, "nation"),
 				    json_real(value + (sum ? json_real_value(sum) : 0)));
+		/* Cite where the counted figures come from (e.g. the Kiel Institute). */
+		if (str(pl, "source"))
+			json_object_set_new(sources, str(pl, "source"), json_true());
 	}
 	json_array_foreach(nations, i, n) {
 		if (strcmp(str(n, "status"), "member") == 0 &&
@@ -215,11 +219,16 @@ static int burden_work(struct store_tx *tx, void *arg)
 								 : json_null());
 		json_array_append_new(rows, row);
 	}
-	c->out = json_pack("{s:i, s:s?, s:s, s:s, s:f, s:f, s:f, s:f, s:o}", "year", c->year,
+	json_t *cited = json_array();
+	const char *src;
+	json_t *unused;
+	json_object_foreach(sources, src, unused)
+		json_array_append_new(cited, json_string(src));
+	c->out = json_pack("{s:i, s:s?, s:s, s:s, s:f, s:f, s:f, s:f, s:o, s:o}", "year", c->year,
 			   "half", c->half ? (c->half == 1 ? "H1" : "H2") : NULL, "from", c->from,
 			   "to", c->to, "target_eur", target_eur, "contributed_eur", total,
 			   "ratio", target_eur > 0 ? total / target_eur : 0.0,
-			   "usd_eur", usd_eur, "nations", rows);
+			   "usd_eur", usd_eur, "sources", cited, "nations", rows);
 	rows = NULL;
 	rc = c->out ? ST_OK : ST_INTERNAL;
 done:
@@ -230,6 +239,7 @@ done:
 	json_decref(rows);
 	json_decref(contrib);
 	json_decref(unit_value);
+	json_decref(sources);
 	return rc;
 }
 
