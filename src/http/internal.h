@@ -54,6 +54,7 @@ struct http_req {
 	long retry_after;
 	bool no_store;  /* Cache-Control: no-store (tokens) */
 	char disposition[128];  /* Content-Disposition for downloads */
+	bool close;             /* Connection: close (shutting down) */
 };
 
 /* ---- Responses (reply.c, problem.c). --------------------------------------- */

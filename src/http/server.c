@@ -27,6 +27,7 @@ struct http_server {
 	int listen_fd;
 	unsigned port;
 	_Atomic long in_flight;
+	_Atomic bool stopping;   /* set by http_stop: new requests get 503 */
 };
 
 long http_in_flight(const struct http_server *srv) { return srv->in_flight; }
@@ -62,6 +63,8 @@ static enum MHD_Result send_reply(struct http_req *rq)
 	if (rq->status == 401)
 		add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"nsatu\"");
 	add_header(r, "X-Content-Type-Options", "nosniff");
+	if (rq->close)
+		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	/* Records are scoped per user: no shared cache may keep them. */
 	add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rq->no_store ? "no-store" : "private, no-cache");
 	ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
@@ -285,6 +288,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		rq->t0 = log_mono_s();
 		*con_cls = rq;
 		srv->in_flight++;
+		if (srv->stopping) {
+			/* Shutting down: refuse new work at once, and close. */
+			rq->retry_after = 1;
+			http_problem(rq, E_UNAVAILABLE, NULL, "the server is shutting down");
+			rq->close = true;
+			return finish(rq);
+		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > srv->cfg.max_body) {
@@ -469,13 +479,15 @@ int http_start(const struct http_config *cfg, struct svc *svc,
 void http_stop(struct http_server *srv, unsigned grace_s)
 {
 	double deadline;
-	MHD_socket fd;
 
 	if (!srv)
 		return;
-	/* The listen socket must stay open until MHD_stop_daemon: its worker
-	 * threads may still use it (closing it early made them abort). */
-	fd = MHD_quiesce_daemon(srv->daemon);
+	/*
+	 * Let requests in flight finish; answer new ones 503.  (libmicrohttpd
+	 * 0.9.75's MHD_quiesce_daemon races with its epoll thread pool and can
+	 * abort the process: "Failed to remove listen FD from epoll set".)
+	 */
+	srv->stopping = true;
 	deadline = log_mono_s() + grace_s;
 	while (srv->in_flight > 0 && log_mono_s() < deadline) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
@@ -484,8 +496,7 @@ void http_stop(struct http_server *srv, unsigned grace_s)
 	if (srv->in_flight > 0)
 		log_msg(LOG_WARN, "shutdown", "%ld requests still running after %u s",
 			(long)srv->in_flight, grace_s);
+	/* libmicrohttpd closes the listen socket it was given. */
 	MHD_stop_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	free(srv);
 }
