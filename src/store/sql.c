@@ -72,9 +72,9 @@ bool sql_rec_list(struct sql *q, enum sql_dialect d, const struct espec *e,
 		if (!sql_field_of(e, f->field))
 			return false;
 		if (json_is_null(f->value)) {
-			add(q, " AND %s IS NULL", f->field->name);
+			add(q, " AND %s IS %sNULL", f->field->name, f->not_equal ? "NOT " : "");
 		} else {
-			add(q, " AND %s=", f->field->name);
+			add(q, " AND %s%s", f->field->name, f->not_equal ? "<>" : "=");
 			param(q);
 		}
 	}

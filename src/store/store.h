@@ -32,7 +32,8 @@ enum store_mode { STORE_READ, STORE_WRITE };
 
 struct store_filter {
 	const struct fspec *field;  /* a field of the entity being listed */
-	const json_t *value;        /* equality; typed as the field (not owned) */
+	const json_t *value;        /* typed as the field (not owned) */
+	bool not_equal;             /* false: field = value; true: field <> value */
 };
 
 struct store_query {

@@ -135,7 +135,7 @@ static int position_create(struct store_tx *tx, const struct principal *p, json_
 	struct active_ctx c = {str(rec, "nation"), (size_t)(espec_field(e, "nation") - e->fields),
 			       (size_t)(espec_field(e, "status") - e->fields), false};
 	key = json_string(str(rec, "proposal"));
-	struct store_filter f = {espec_field(e, "proposal"), key};
+	struct store_filter f = {espec_field(e, "proposal"), key, false};
 	struct store_query q = {&f, 1, NULL, 100000};
 	rc = store_rec_scan(tx, e, &q, find_active, &c);
 	json_decref(key);
@@ -185,7 +185,7 @@ static int outcome_work(struct store_tx *tx, void *arg)
 	json_t *prop = NULL, *rows = NULL, *key = json_string(c->id), *row;
 	json_t *objections = json_array(), *abstentions = json_array();
 	const struct espec *e = &ESPEC_POSITIONS;
-	struct store_filter f = {espec_field(e, "proposal"), key};
+	struct store_filter f = {espec_field(e, "proposal"), key, false};
 	struct store_query q = {&f, 1, NULL, 100000};
 	size_t i;
 	int rc;

@@ -46,7 +46,8 @@ int svc_allocated(struct store_tx *tx, const char *field, const char *key, long 
 {
 	const struct espec *e = &ESPEC_ALLOCATIONS;
 	json_t *k = json_string(key), *open = json_string("open");
-	struct store_filter f[2] = {{espec_field(e, field), k}, {espec_field(e, "status"), open}};
+	struct store_filter f[2] = {{espec_field(e, field), k, false},
+				    {espec_field(e, "status"), open, false}};
 	struct store_query q = {f, 2, NULL, 10000000};
 	struct sum_ctx c = {(size_t)(espec_field(e, "quantity") - e->fields), 0};
 	int rc = k && open ? store_rec_scan(tx, e, &q, add_quantity, &c) : ST_INTERNAL;
@@ -161,7 +162,7 @@ int svc_eur_rate(struct store_tx *tx, const char *currency, const char *date, do
 		return ST_OK;
 	}
 	cur = json_string(currency);
-	struct store_filter f = {espec_field(e, "currency"), cur};
+	struct store_filter f = {espec_field(e, "currency"), cur, false};
 	struct store_query q = {&f, 1, NULL, 100000};
 	rc = store_rec_scan(tx, e, &q, pick_rate, &c);
 	json_decref(cur);
@@ -266,7 +267,8 @@ static int release_allocations(struct store_tx *tx, const struct principal *p,
 				(size_t)(espec_field(e, "requirement") - e->fields),
 				json_array(), json_array()};
 	json_t *key = json_string(key_value), *open = json_string("open"), *v;
-	struct store_filter f[2] = {{espec_field(e, field), key}, {espec_field(e, "status"), open}};
+	struct store_filter f[2] = {{espec_field(e, field), key, false},
+				    {espec_field(e, "status"), open, false}};
 	struct store_query q = {f, 2, NULL, 10000000};
 	size_t i;
 	int rc;

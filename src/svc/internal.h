@@ -32,6 +32,8 @@ struct svc {
 const char *svc_scope_field(const struct principal *p, const struct espec *e,
 			    const char **value, bool *deny);
 bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t *rec);
+/* true when @p must not see @e's records in status "draft". */
+bool svc_hidden_draft(const struct principal *p, const struct espec *e);
 
 /* A new time-ordered key "PREFIX-<ms time hex><random hex>" into @out. */
 void svc_new_key(const char *prefix, char *out, size_t size);

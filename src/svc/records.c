@@ -103,8 +103,8 @@ static int page_work(struct store_tx *tx, void *arg)
 int svc_rec_list_text(struct svc *svc, const struct principal *p, const struct espec *e,
 		      const struct svc_list *q, struct jbuf *out, struct verr *err)
 {
-	struct store_filter filters[MAX_FILTERS + 1];
-	json_t *owned[MAX_FILTERS + 1] = {0};
+	struct store_filter filters[MAX_FILTERS + 2] = {{0}};
+	json_t *owned[MAX_FILTERS + 2] = {0};
 	struct page_ctx c = {.e = e, .b = out};
 	char after[128], next[400];
 	size_t nf = 0, limit = q->limit ? q->limit : SVC_DEFAULT_LIMIT;
@@ -147,6 +147,12 @@ int svc_rec_list_text(struct svc *svc, const struct principal *p, const struct e
 		filters[nf].value = owned[nf] = json_string(svalue);
 		nf++;
 	}
+	if (svc_hidden_draft(p, e)) {
+		filters[nf].field = espec_field(e, "status");
+		filters[nf].value = owned[nf] = json_string("draft");
+		filters[nf].not_equal = true;
+		nf++;
+	}
 	c.q = (struct store_query){filters, nf, q->cursor ? after : NULL, limit + 1};
 	c.limit = limit;
 	c.key_field = (size_t)(espec_field(e, e->key) - e->fields);
@@ -159,7 +165,7 @@ int svc_rec_list_text(struct svc *svc, const struct principal *p, const struct e
 		jbuf_lit(out, "null}");
 	}
 done:
-	for (size_t k = 0; k <= MAX_FILTERS; k++)
+	for (size_t k = 0; k < MAX_FILTERS + 2; k++)
 		json_decref(owned[k]);
 	if (rc == ST_OK && out->failed)
 		rc = ST_INTERNAL;

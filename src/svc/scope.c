@@ -37,8 +37,19 @@ const char *svc_scope_field(const struct principal *p, const struct espec *e,
 	return NULL;
 }
 
+bool svc_hidden_draft(const struct principal *p, const struct espec *e)
+{
+	/* A requirement is the recipient's own work until it is submitted:
+	 * donors see it from then on. */
+	return e == &ESPEC_REQUIREMENTS && p->role == ROLE_DONOR_LIAISON;
+}
+
 bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t *rec)
 {
+	const char *status = json_string_value(json_object_get(rec, "status"));
+
+	if (svc_hidden_draft(p, e) && status && strcmp(status, "draft") == 0)
+		return false;
 	const char *value, *field;
 	bool deny;
 

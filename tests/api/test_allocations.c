@@ -570,6 +570,14 @@ START_TEST(coverage_report)
 	ck_assert(json_object_get(seen, p1a) && json_object_get(seen, zzr));
 	ck_assert_int_eq(jint(json_object_get(seen, zzr), "requested"), 70);
 	json_object_clear(seen);
+	/* A donor sees no draft; once submitted, ZZR's requirement shows. */
+	req(s, "GET", "/api/v1/reports/coverage?nation=ZZR", t.liaison, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	check_page(r.json, NULL, seen);
+	ck_assert_uint_eq(json_object_size(seen), 0);
+	snprintf(url, sizeof url, "/api/v1/requirements/%s/transition", zzr);
+	req(s, "POST", url, t.planner, "{\"to\":\"submitted\"}", &r);
+	ck_assert_int_eq(r.status, 200);
 	req(s, "GET", "/api/v1/reports/coverage?nation=ZZR", t.liaison, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	check_page(r.json, NULL, seen);

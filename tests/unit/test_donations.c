@@ -319,6 +319,41 @@ START_TEST(batch_create_modes)
 }
 END_TEST
 
+/* A requirement is the recipient's own until submitted: donors don't see drafts. */
+START_TEST(drafts_are_the_recipients_own)
+{
+	struct principal deu = SYS;
+	struct svc_list q = {.limit = 500};
+	struct verr err;
+	json_t *body, *out = NULL, *page = NULL, *got = NULL;
+	char id[48];
+
+	deu.role = ROLE_DONOR_LIAISON;
+	snprintf(deu.nation, sizeof deu.nation, "DEU");
+	body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "nation", "UKR", "item", "MED-IFAK",
+			 "quantity", 10, "priority", "P3", "needed_by", "2026-05-01", "destination",
+			 "HP-SIR");
+	ck_assert_int_eq(svc_rec_create(V, &PLANNER, &ESPEC_REQUIREMENTS, body, &out, &err), ST_OK);
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(out, "id")));
+	json_decref(body);
+	json_decref(out);
+	ck_assert_int_eq(svc_rec_get(V, &deu, &ESPEC_REQUIREMENTS, id, &got), ST_NOT_FOUND);
+	ck_assert_int_eq(svc_rec_list(V, &deu, &ESPEC_REQUIREMENTS, &q, &page, &err), ST_OK);
+	ck_assert_int_eq(json_array_size(json_object_get(page, "items")), 0);
+	json_decref(page);
+	ck_assert_int_eq(svc_coverage(V, &deu, id, &got), ST_NOT_FOUND);
+	move(&ESPEC_REQUIREMENTS, id, "submitted", NULL);
+	ck_assert_int_eq(svc_rec_get(V, &deu, &ESPEC_REQUIREMENTS, id, &got), ST_OK);
+	json_decref(got);
+	ck_assert_int_eq(svc_rec_list(V, &deu, &ESPEC_REQUIREMENTS, &q, &page, &err), ST_OK);
+	ck_assert_int_eq(json_array_size(json_object_get(page, "items")), 1);
+	json_decref(page);
+	/* The planner saw the draft all along. */
+	ck_assert_int_eq(svc_rec_get(V, &PLANNER, &ESPEC_REQUIREMENTS, id, &got), ST_OK);
+	json_decref(got);
+}
+END_TEST
+
 Suite *suite_donations(void)
 {
 	Suite *s = suite_create("donations");
@@ -329,6 +364,7 @@ Suite *suite_donations(void)
 	tcase_add_test(tc, random_sequences_keep_the_invariants);
 	tcase_add_test(tc, concurrent_sequences_keep_the_invariants);
 	tcase_add_test(tc, batch_create_modes);
+	tcase_add_test(tc, drafts_are_the_recipients_own);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -173,7 +173,7 @@ START_TEST(list_orders_filters_and_seeks)
 	const struct fspec *kind = espec_field(&ESPEC_SITES, "kind");
 	const struct fspec *notes = espec_field(&ESPEC_SITES, "notes");
 	json_t *depot = json_string("depot"), *null = json_null();
-	struct store_filter f = {kind, depot};
+	struct store_filter f = {kind, depot, false};
 	struct list_arg a = {.q = {NULL, 0, NULL, 100}};
 	char code[16];
 
@@ -193,7 +193,11 @@ START_TEST(list_orders_filters_and_seeks)
 	ck_assert_int_eq(json_array_size(a.rows), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(a.rows, 0), "code")), "S4");
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(a.rows, 1), "code")), "S6");
-	f = (struct store_filter){notes, null};
+	f = (struct store_filter){kind, depot, true};
+	a.q = (struct store_query){&f, 1, NULL, 100};
+	ck_assert_int_eq(store_run(S, STORE_READ, do_list, &a), ST_OK);
+	ck_assert_int_eq(json_array_size(a.rows), 5);  /* the units: every odd one */
+	f = (struct store_filter){notes, null, false};
 	a.q = (struct store_query){&f, 1, NULL, 100};
 	ck_assert_int_eq(store_run(S, STORE_READ, do_list, &a), ST_OK);
 	ck_assert_int_eq(json_array_size(a.rows), 10);
