@@ -99,8 +99,8 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (rc == ST_OK) {
 		/* The planner's workflow moves need a planner; the system acts as one. */
-		struct principal planner = sys;
-		planner.role = ROLE_PLANNER;
+		struct principal planner;
+		svc_system_as(&planner, ROLE_PLANNER);
 		rc = io_demo_donations(svc, &planner, data_dir(data), stdout, err, sizeof err);
 		if (rc == ST_OK)
 			rc = io_demo_posts(svc, &planner, stdout, err, sizeof err);

@@ -29,36 +29,17 @@ static void usage(FILE *f)
 
 /* ---- Acting as a user. ---------------------------------------------------- */
 
-/* @p = the user @name's role and scope, looked up as the system. */
+/* @p = the user @name's role and scope; false (said why) when not usable. */
 static bool principal_of(struct svc *svc, const char *name, struct principal *p)
 {
-	struct principal sys;
-	json_t *u = NULL;
-	char today[32];
-	int rc;
+	int rc = svc_principal_of(svc, name, p);
 
-	svc_system_principal(&sys);
-	if ((rc = svc_rec_get(svc, &sys, &ESPEC_USERS, name, &u)) != ST_OK) {
+	if (rc != ST_OK)
 		fprintf(stderr, "nsatu import: --as %s: %s\n", name,
-			rc == ST_NOT_FOUND ? "no such user" : status_name((enum status)rc));
-		return false;
-	}
-	const char *nation = json_string_value(json_object_get(u, "nation"));
-	const char *site = json_string_value(json_object_get(u, "site"));
-	const char *until = json_string_value(json_object_get(u, "expires_on"));
-
-	time_format(log_now_ms(), today);
-	memset(p, 0, sizeof *p);
-	snprintf(p->username, sizeof p->username, "%s", name);
-	p->role = role_parse(json_string_value(json_object_get(u, "role")));
-	snprintf(p->nation, sizeof p->nation, "%s", nation ? nation : "");
-	snprintf(p->site, sizeof p->site, "%s", site ? site : "");
-	bool ok = p->role != ROLE_NONE && !json_is_true(json_object_get(u, "disabled")) &&
-		  !(until && strncmp(until, today, 10) < 0);
-	if (!ok)
-		fprintf(stderr, "nsatu import: --as %s: the account is disabled or expired\n", name);
-	json_decref(u);
-	return ok;
+			rc == ST_NOT_FOUND ? "no such user"
+			: rc == ST_FORBIDDEN ? "the account is disabled or expired"
+					     : status_name((enum status)rc));
+	return rc == ST_OK;
 }
 
 /* ---- The report as text. -------------------------------------------------- */
@@ -163,8 +144,7 @@ static int import_kiel(struct svc *svc, const struct args *a)
 	json_t *report = NULL;
 	int rc;
 
-	svc_system_principal(&planner);
-	planner.role = ROLE_PLANNER;
+	svc_system_as(&planner, ROLE_PLANNER);
 	rc = io_import_kiel(svc, &planner, a->file, a->json ? stderr : stdout, &report, &err);
 	if (rc != ST_OK) {
 		cli_fail("import kiel", rc, &err);
@@ -198,8 +178,7 @@ static int import_records(struct svc *svc, const struct espec *e, const struct a
 		if (!principal_of(svc, a->as, &p))
 			return EXIT_FAIL;
 	} else {
-		svc_system_principal(&p);
-		p.role = ROLE_PLANNER;
+		svc_system_as(&p, ROLE_PLANNER);
 	}
 	rc = io_import(svc, &p, e, &src, a->valid_only ? BATCH_VALID_ONLY : BATCH_ALL_OR_NOTHING,
 		       a->json ? stderr : stdout, &report, &err);

@@ -35,34 +35,15 @@ static void usage(FILE *f)
 		"the system: an admin, or a planner where admins may not act.\n");
 }
 
-/* The principal: a user's role and scope, or the system. */
+/* The principal: a user's role and scope, or the system (an admin, or a
+ * planner where admins may not do @act). */
 static int acting_as(struct svc *svc, const char *user, const struct espec *e,
 		     enum action act, struct principal *p)
 {
-	struct principal sys;
-	json_t *u = NULL;
-	const char *s;
-
-	svc_system_principal(&sys);
-	if (!user) {
-		*p = sys;
-		if (!perm_allows(ROLE_ADMIN, e->name, act))
-			p->role = ROLE_PLANNER;
-		return ST_OK;
-	}
-	int rc = svc_rec_get(svc, &sys, &ESPEC_USERS, user, &u);
-	if (rc != ST_OK)
-		return rc;
-	memset(p, 0, sizeof *p);
-	snprintf(p->username, sizeof p->username, "%s", user);
-	p->role = role_parse(json_string_value(json_object_get(u, "role")));
-	if ((s = json_string_value(json_object_get(u, "nation"))))
-		snprintf(p->nation, sizeof p->nation, "%s", s);
-	if ((s = json_string_value(json_object_get(u, "site"))))
-		snprintf(p->site, sizeof p->site, "%s", s);
-	bool disabled = json_is_true(json_object_get(u, "disabled"));
-	json_decref(u);
-	return disabled ? ST_FORBIDDEN : ST_OK;
+	if (user)
+		return svc_principal_of(svc, user, p);
+	svc_system_as(p, perm_allows(ROLE_ADMIN, e->name, act) ? ROLE_ADMIN : ROLE_PLANNER);
+	return ST_OK;
 }
 
 static void print_json(json_t *v)

@@ -137,8 +137,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!cli_open(cli_db(db), 1, NULL, &store, &svc))
 		return EXIT_FAIL;
-	svc_system_principal(&sys);
-	sys.role = ROLE_PLANNER;
+	svc_system_as(&sys, ROLE_PLANNER);
 	if (strcmp(what, "burden-sharing") == 0) {
 		rc = svc_burden_sharing(svc, &sys, (int)y, h, &out, &err);
 	} else {

@@ -241,3 +241,32 @@ int svc_logout(struct svc *svc, const struct principal *p, const char *token)
 	svc_auth_cache_forget_all(svc);
 	return rc;
 }
+
+struct whois_ctx {
+	const char *username;
+	struct principal *p;
+	int64_t now;
+};
+
+static int whois_work(struct store_tx *tx, void *arg)
+{
+	struct whois_ctx *c = arg;
+	json_t *user = NULL;
+	int rc = store_rec_get(tx, &ESPEC_USERS, c->username, &user);
+
+	if (rc != ST_OK)
+		return rc;
+	if (account_usable(user, c->now))
+		fill_principal(c->p, user);
+	else
+		rc = ST_FORBIDDEN;
+	json_decref(user);
+	return rc;
+}
+
+int svc_principal_of(struct svc *svc, const char *username, struct principal *p)
+{
+	struct whois_ctx c = {username, p, svc_now_ms()};
+
+	return store_run(svc->store, STORE_READ, whois_work, &c);
+}

@@ -65,6 +65,12 @@ void svc_system_principal(struct principal *p)
 	p->role = ROLE_ADMIN;
 }
 
+void svc_system_as(struct principal *p, enum role role)
+{
+	svc_system_principal(p);
+	p->role = role;
+}
+
 int64_t svc_now_ms(void) { return log_now_ms(); }
 
 void svc_hash_hex(const void *data, size_t len, char hex[STORE_HASH_HEX])

@@ -37,8 +37,10 @@ struct store *svc_store(struct svc *svc);
 /* ST_OK when the database answers a read. */
 int svc_health(struct svc *svc);
 
-/* The principal used by the command line and the demo loader: an admin. */
+/* The principal used by the command line and the demo loader: the system
+ * as an admin, or as @role where the admin may not act (svc_system_as). */
 void svc_system_principal(struct principal *p);
+void svc_system_as(struct principal *p, enum role role);
 
 /* ---- Sessions (svc_session.c). ---------------------------------------- */
 
@@ -57,6 +59,13 @@ int svc_login(struct svc *svc, const char *username, const char *password,
 /* Resolve a bearer token.  ST_UNAUTHORIZED if unknown, expired, revoked,
  * or its user is disabled. */
 int svc_authenticate(struct svc *svc, const char *token, struct principal *p);
+
+/*
+ * The principal of user @username, for acting as them without a session
+ * (the command line's --as).  ST_NOT_FOUND when there is no such user,
+ * ST_FORBIDDEN when the account is disabled or past its last day.
+ */
+int svc_principal_of(struct svc *svc, const char *username, struct principal *p);
 
 /* End the session of @token. */
 int svc_logout(struct svc *svc, const struct principal *p, const char *token);
