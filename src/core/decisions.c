@@ -11,11 +11,10 @@
  * Posts are the establishment of the HQ and the nodes: each a function and
  * grade at a site, the nation that fills it, and whether it is filled.
  */
-#include "core.h"
+#include "spec.h"
 
 #include <string.h>
 
-#define N(a) (sizeof(a) / sizeof *(a))
 #define R(role) ROLE_BIT(ROLE_##role)
 
 /* "2026-12-01T17:00:00Z", optionally with milliseconds. */
@@ -54,7 +53,7 @@ static const struct fspec proposal_fields[] = {
 	 "Nations taking part, ';'-separated; absent: every participating Ally."},
 	{"created_by", FT_STRING, FS_READONLY, 0, 64, NULL, NULL, NULL, "Who tabled it."},
 	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When."},
-	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, "ETag."},
+	VERSION_FIELD,
 };
 
 const struct espec ESPEC_PROPOSALS = {
@@ -79,7 +78,7 @@ static const struct fspec position_fields[] = {
 	 "active, or withdrawn before the deadline."},
 	{"created_by", FT_STRING, FS_READONLY, 0, 64, NULL, NULL, NULL, "Who recorded it."},
 	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When."},
-	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, "ETag."},
+	VERSION_FIELD,
 };
 
 static const char *position_check(const json_t *rec, const char **field)
@@ -114,7 +113,7 @@ static const struct fspec post_fields[] = {
 	{"function", FT_STRING, FS_REQUIRED, 1, 120, NULL, NULL, NULL,
 	 "e.g. J4 logistics planner."},
 	{"filled", FT_BOOL, FS_FILTER, 0, 0, NULL, NULL, NULL, "Someone holds it now."},
-	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, "ETag."},
+	VERSION_FIELD,
 };
 
 const struct espec ESPEC_POSTS = {

@@ -7,14 +7,10 @@
  * time-ordered id).  Status fields are read-only: they change only through
  * the transitions below, each allowed to the roles it names.
  */
-#include "core.h"
+#include "spec.h"
 
 #include <string.h>
 
-#define N(a) (sizeof(a) / sizeof *(a))
-#define VERSION_FIELD \
-	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, \
-	 "Incremented on every change; sent as the ETag."}
 #define CREATED_FIELDS \
 	{"created_by", FT_STRING, FS_READONLY | FS_FILTER, 0, 64, NULL, NULL, NULL, \
 	 "Who recorded it."}, \

@@ -6,14 +6,10 @@
  * that it does.  Every entity carries a server-managed "version" that backs
  * ETag and If-Match.
  */
-#include "core.h"
+#include "spec.h"
 
 #include <string.h>
 
-#define N(a) (sizeof(a) / sizeof *(a))
-#define VERSION_FIELD \
-	{"version", FT_INT, FS_READONLY, 1, 9.2e18, NULL, NULL, NULL, \
-	 "Incremented on every change; sent as the ETag."}
 
 static const char *const nation_status[] = {"member", "partner", "recipient", NULL};
 
