@@ -4,17 +4,18 @@
 #   make run        build, create var/nsatu.db with the demo data, serve :8080
 #   make test       every suite: unit, store, API; again under ASan+UBSan; fuzz
 #   make bench-http the HTTP benchmark against nginx (not part of make test)
+#   make bench-events  1 000 000 custody events through the batch API vs direct SQLite
 #
 # Objects go to build/ (optimised) and build/asan/ (sanitizers).
 
 SHELL   := /bin/bash
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter libdmtx
 TESTPKGS:= check libcurl
 FUZZ_SECONDS ?= 30
 
 # Install dependencies first when any is missing (scripts/deps is idempotent).
-DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && test -f /usr/include/hpdf.h && echo yes)
 ifneq ($(DEPS_OK),yes)
   $(info Installing missing dependencies with scripts/deps ...)
   DEPS_RC := $(shell scripts/deps >&2; echo $$?)
@@ -27,7 +28,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wstrict-prototy
            -Wmissing-prototypes -Wvla -Wno-unused-parameter -Wimplicit-fallthrough
 CSTD    := -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lhpdf -lcsv -lpthread -lm
 TEST_CFLAGS:= $(shell pkg-config --cflags $(TESTPKGS))
 TEST_LIBS  := $(shell pkg-config --libs $(TESTPKGS))
 
@@ -67,7 +68,7 @@ endef
 $(eval $(call build_variant,release,build))
 $(eval $(call build_variant,asan,build/asan))
 
-.PHONY: all deps-ok run test test-unit test-api test-ha bench-http clean lint
+.PHONY: all deps-ok run test test-unit test-api test-ha bench-http bench-events clean lint
 
 all: build/nsatu
 
@@ -110,6 +111,15 @@ build/fuzz-csv: $(FUZZ_CSV_SRC) $(HDRS) | deps-ok
 
 bench-http: build/nsatu build/bench-seed
 	bench/http.sh
+
+bench-events: build/nsatu build/bench-events-direct build/bench-events-client
+	bench/events.sh
+
+build/bench-events-direct: bench/events_direct.c bench/events_gen.h build/libnsatu.a
+	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS)
+
+build/bench-events-client: bench/events_client.c bench/events_gen.h build/libnsatu.a
+	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS) $(TEST_LIBS)
 
 build/bench-seed: bench/seed.c build/libnsatu.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)

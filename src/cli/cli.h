@@ -49,5 +49,16 @@ int cmd_copy(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_records(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_document(int argc, char **argv);
+
+/*
+ * The transfer documents' key into @cfg (document.c): the file @flag
+ * (--document-key-file), else $NSATU_DOCUMENT_KEY_FILE, else
+ * "<db>.document-key" beside an SQLite database or ./nsatu-document.key
+ * for PostgreSQL; only that default file is created when missing (with a
+ * warning in the log).  Prints why not and returns false.
+ */
+bool cli_document_key(const char *flag, const char *db, struct svc_config *cfg);
 
 #endif

@@ -104,6 +104,8 @@ int cmd_demo(int argc, char **argv)
 		rc = io_demo_donations(svc, &planner, data_dir(data), stdout, err, sizeof err);
 		if (rc == ST_OK)
 			rc = io_demo_posts(svc, &planner, stdout, err, sizeof err);
+		if (rc == ST_OK)
+			rc = io_demo_transfers(svc, &planner, stdout, err, sizeof err);
 	}
 	cli_close(store, svc);
 	if (rc != ST_OK) {

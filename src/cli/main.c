@@ -29,6 +29,8 @@ static const struct command {
 	{"move", cmd_records, "move a record through its workflow"},
 	{"export", cmd_records, "write a list to CSV or XLSX"},
 	{"import", cmd_import, "requirements and pledges from CSV; Kiel tracker data"},
+	{"ingest", cmd_ingest, "custody events from a scanner's file, in batches"},
+	{"document", cmd_document, "a shipment's transfer document (PDF with DataMatrix)"},
 };
 
 static void usage(FILE *f)

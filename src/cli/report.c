@@ -1,6 +1,7 @@
 /*
- * report.c - nsatu report burden-sharing | coverage: the planners' reports
- * on the command line, as a table or as JSON.
+ * report.c - nsatu report burden-sharing | coverage | end-use-delinquent |
+ * loss-reports | reconciliation | node SITE | repairs: the reports on the
+ * command line, as a table, as JSON, or written to an XLSX or CSV file.
  */
 #include "cli.h"
 
@@ -15,11 +16,20 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: nsatu report burden-sharing --year YYYY [--half H1|H2] [--json|--xlsx FILE] [--db DB]\n"
-		   "       nsatu report coverage [--priority P1..P4] [--json|--xlsx FILE] [--db DB]\n\n"
+		   "       nsatu report coverage [--priority P1..P4] [--json|--xlsx FILE] [--db DB]\n"
+		   "       nsatu report end-use-delinquent [--as-of YYYY-MM-DD] [--json|--xlsx FILE|--csv FILE] [--db DB]\n"
+		   "       nsatu report loss-reports|reconciliation|repairs [--json|--xlsx FILE|--csv FILE] [--db DB]\n"
+		   "       nsatu report node SITE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--xlsx FILE|--csv FILE] [--db DB]\n\n"
 		   "burden-sharing: each participating Ally's fair share of the year's funding\n"
 		   "target (target x GDP / the participating Allies' GDP) against what it\n"
 		   "committed or delivered, by nation.  coverage: each requirement's requested,\n"
-		   "allocated, shipped and delivered quantities.\n");
+		   "allocated, shipped and delivered quantities.\n"
+		   "end-use-delinquent: sensitive items whose serial inventory is overdue (90 days\n"
+		   "after hand-over, then yearly), by unit and item.  loss-reports: days from each\n"
+		   "loss to its report (due within 30).  reconciliation: per unit, serials handed\n"
+		   "over, inventoried since, not, lost.  node: a logistics node's queues, stock,\n"
+		   "daily throughput against capacity and dwell (default: the last 30 days).\n"
+		   "repairs: backlog, load against bays and turnaround per facility and category.\n");
 }
 
 static double num(const json_t *o, const char *k)
@@ -84,6 +94,209 @@ static void print_coverage(const json_t *page)
 	}
 }
 
+/* ---- Reports of transfer and repair. ------------------------------------------ */
+
+struct transfer_args {
+	const char *site, *as_of, *from, *to;
+};
+
+static int run_delinquent(struct svc *svc, const struct principal *p,
+			  const struct transfer_args *a, json_t **out, struct verr *err)
+{
+	return svc_enduse_delinquent(svc, p, a->as_of, out, err);
+}
+
+static int run_losses(struct svc *svc, const struct principal *p, const struct transfer_args *a,
+		      json_t **out, struct verr *err)
+{
+	(void)a, (void)err;
+	return svc_enduse_losses(svc, p, out);
+}
+
+static int run_reconciliation(struct svc *svc, const struct principal *p,
+			      const struct transfer_args *a, json_t **out, struct verr *err)
+{
+	(void)a, (void)err;
+	return svc_enduse_reconciliation(svc, p, out);
+}
+
+static int run_node(struct svc *svc, const struct principal *p, const struct transfer_args *a,
+		    json_t **out, struct verr *err)
+{
+	return svc_node_report(svc, p, a->site, a->from, a->to, out, err);
+}
+
+static int run_repairs(struct svc *svc, const struct principal *p, const struct transfer_args *a,
+		       json_t **out, struct verr *err)
+{
+	(void)a, (void)err;
+	return svc_repair_report(svc, p, out);
+}
+
+/* On a terminal: the per-unit counts read better than the serial list. */
+static const char *const unit_cols[] = {
+	"unit", "handed_over", "inventoried", "not_inventoried", "lost", "expended",
+};
+static const struct svc_report_table units_table = {
+	"units", "units", unit_cols, sizeof unit_cols / sizeof *unit_cols,
+};
+
+/* The repair table's orders per status, without the units, fits a terminal. */
+static const char *const repair_cols[] = {
+	"facility", "category", "bays", "requested", "approved", "to_facility", "in_repair",
+	"awaiting_parts", "repaired", "active_units", "load_pct", "returned", "written_off",
+	"turnaround_median_days",
+};
+static const struct svc_report_table repairs_table = {
+	"repairs", "facilities", repair_cols, sizeof repair_cols / sizeof *repair_cols,
+};
+
+static const struct transfer_report {
+	const char *name;
+	int (*run)(struct svc *svc, const struct principal *p, const struct transfer_args *a,
+		   json_t **out, struct verr *err);
+	const struct svc_report_table *table;  /* --xlsx, --csv */
+	const struct svc_report_table *text;   /* on the terminal, when not the same */
+	bool site, as_of, period;              /* the arguments it takes */
+} transfer_reports[] = {
+	{"end-use-delinquent", run_delinquent, &SVC_TABLE_DELINQUENT, NULL, false, true, false},
+	{"loss-reports", run_losses, &SVC_TABLE_LOSSES, NULL, false, false, false},
+	{"reconciliation", run_reconciliation, &SVC_TABLE_RECONCILIATION, &units_table, false,
+	 false, false},
+	{"node", run_node, &SVC_TABLE_NODE, NULL, true, false, true},
+	{"repairs", run_repairs, &SVC_TABLE_REPAIRS, &repairs_table, false, false, false},
+};
+
+static void cell(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_string(v))
+		snprintf(buf, n, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, n, "%.2f", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, n, "%s", json_is_true(v) ? "yes" : "no");
+	else
+		snprintf(buf, n, "-");
+}
+
+/* @rows as a text table of the columns of @t, each as wide as it needs. */
+static void print_table(const struct svc_report_table *t, const json_t *rows)
+{
+	int width[32] = {0};
+	size_t ncols = t->ncolumns < 32 ? t->ncolumns : 32, i;
+	char buf[48];
+	json_t *r;
+
+	for (size_t c = 0; c < ncols; c++)
+		width[c] = (int)strlen(t->columns[c]);
+	json_array_foreach(rows, i, r) {
+		for (size_t c = 0; c < ncols; c++) {
+			cell(json_object_get(r, t->columns[c]), buf, sizeof buf);
+			if ((int)strlen(buf) > width[c])
+				width[c] = (int)strlen(buf);
+		}
+	}
+	/* The last column unpadded, so that no line ends in blanks. */
+	width[ncols - 1] = 0;
+	for (size_t c = 0; c < ncols; c++)
+		printf("%-*s%s", width[c], t->columns[c], c + 1 < ncols ? "  " : "\n");
+	json_array_foreach(rows, i, r) {
+		for (size_t c = 0; c < ncols; c++) {
+			cell(json_object_get(r, t->columns[c]), buf, sizeof buf);
+			printf("%-*s%s", width[c], buf, c + 1 < ncols ? "  " : "\n");
+		}
+	}
+	if (!json_array_size(rows))
+		printf("(none)\n");
+}
+
+/* The table of @t from @out into @path as CSV (with a byte order mark, as
+ * the API serves it, so that spreadsheets read UTF-8) or XLSX. */
+static int write_table(const struct svc_report_table *t, const json_t *out, const char *path,
+		       bool csv)
+{
+	const json_t *rows = json_object_get(out, t->list);
+	char errbuf[256];
+	int rc;
+
+	if (!csv) {
+		rc = io_write_xlsx(t->name, json_string_value(json_object_get(out, "summary")),
+				   t->columns, t->ncolumns, rows, path, NULL, NULL, errbuf,
+				   sizeof errbuf);
+		if (rc != ST_OK)
+			fprintf(stderr, "nsatu report: %s\n", errbuf);
+		return rc;
+	}
+	struct jbuf b = {0};
+	FILE *f;
+	jbuf_lit(&b, "\xEF\xBB\xBF");
+	if ((rc = io_write_csv(t->columns, t->ncolumns, rows, &b)) != ST_OK || b.failed) {
+		fprintf(stderr, "nsatu report: out of memory writing CSV\n");
+		jbuf_free(&b);
+		return ST_INTERNAL;
+	}
+	if (!(f = fopen(path, "wb")) || fwrite(b.p, 1, b.len, f) != b.len) {
+		fprintf(stderr, "nsatu report: cannot write %s\n", path);
+		rc = ST_INTERNAL;
+	}
+	if (f && fclose(f) != 0 && rc == ST_OK) {
+		fprintf(stderr, "nsatu report: cannot write %s\n", path);
+		rc = ST_INTERNAL;
+	}
+	jbuf_free(&b);
+	return rc;
+}
+
+static int transfer_report(const struct transfer_report *tr, const char *db,
+			   const struct transfer_args *a, bool json, const char *xlsx,
+			   const char *csv)
+{
+	struct verr err = {.field = ""};
+	struct principal sys;
+	struct store *store;
+	struct svc *svc;
+	json_t *out = NULL;
+	int rc;
+
+	if (tr->site && !a->site)
+		return fprintf(stderr, "nsatu report: %s needs a SITE\n", tr->name), EXIT_USAGE;
+	if ((a->as_of && !tr->as_of) || ((a->from || a->to) && !tr->period))
+		return fprintf(stderr, "nsatu report: %s takes no %s\n", tr->name,
+			       a->as_of ? "--as-of" : "--from or --to"), EXIT_USAGE;
+	if (!cli_open(cli_db(db), 1, NULL, &store, &svc))
+		return EXIT_FAIL;
+	svc_system_as(&sys, ROLE_PLANNER);
+	rc = tr->run(svc, &sys, a, &out, &err);
+	cli_close(store, svc);
+	if (rc != ST_OK) {
+		cli_fail("report", rc, &err);
+		return EXIT_FAIL;
+	}
+	if (xlsx || csv) {
+		rc = write_table(tr->table, out, xlsx ? xlsx : csv, !xlsx);
+		if (rc == ST_OK && xlsx && csv)
+			rc = write_table(tr->table, out, csv, true);
+		json_decref(out);
+		if (rc != ST_OK)
+			return EXIT_FAIL;
+		printf("Wrote %s%s%s.\n", xlsx ? xlsx : csv, xlsx && csv ? " and " : "",
+		       xlsx && csv ? csv : "");
+		return EXIT_OK;
+	}
+	if (json) {
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		const struct svc_report_table *t = tr->text ? tr->text : tr->table;
+		printf("%s\n\n", json_string_value(json_object_get(out, "summary")));
+		print_table(t, json_object_get(out, t->list));
+	}
+	json_decref(out);
+	return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -93,10 +306,16 @@ int cmd_report(int argc, char **argv)
 		{"priority", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"xlsx", required_argument, NULL, 'x'},
+		{"csv", required_argument, NULL, 'c'},
+		{"as-of", required_argument, NULL, 'a'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *year = NULL, *half = NULL, *priority = NULL, *what, *xlsx = NULL;
+	const char *csv = NULL;
+	struct transfer_args targs = {0};
 	struct verr err = {.field = ""};
 	struct principal sys;
 	struct store *store;
@@ -120,9 +339,28 @@ int cmd_report(int argc, char **argv)
 		case 'p': priority = optarg; break;
 		case 'j': json = true; break;
 		case 'x': xlsx = optarg; break;
+		case 'c': csv = optarg; break;
+		case 'a': targs.as_of = optarg; break;
+		case 'f': targs.from = optarg; break;
+		case 't': targs.to = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
+	}
+	for (size_t i = 0; i < sizeof transfer_reports / sizeof *transfer_reports; i++) {
+		if (strcmp(what, transfer_reports[i].name) != 0)
+			continue;
+		/* getopt moved the operands behind the options: SITE is the first. */
+		targs.site = optind < argc - 1 ? argv[1 + optind] : NULL;
+		if (optind + (transfer_reports[i].site ? 1 : 0) < argc - 1)
+			return fprintf(stderr, "nsatu report: unexpected '%s'\n",
+				       argv[argc - 1]), EXIT_USAGE;
+		return transfer_report(&transfer_reports[i], db, &targs, json, xlsx, csv);
+	}
+	if (csv || targs.as_of || targs.from || targs.to) {
+		fprintf(stderr, "nsatu report: --csv, --as-of, --from and --to are for the "
+			"transfer reports\n");
+		return EXIT_USAGE;
 	}
 	if (strcmp(what, "burden-sharing") == 0) {
 		if (!year || !cli_number("year", year, 1990, 2100, &y))

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 		"  --db PATH                database                   NSATU_DB            (" CLI_DEFAULT_DB ")\n"
 		"  --threads N              worker threads             NSATU_THREADS       (CPUs)\n"
 		"  --max-body BYTES         largest request body       NSATU_MAX_BODY      (1048576)\n"
+		"  --max-batch-body BYTES   body of events:batch       NSATU_MAX_BATCH_BODY (33554432)\n"
 		"  --max-header BYTES       largest request head       NSATU_MAX_HEADER    (16384)\n"
 		"  --timeout SECONDS        idle connection timeout    NSATU_TIMEOUT       (30)\n"
 		"  --body-timeout SECONDS   time to send a body        NSATU_BODY_TIMEOUT  (60)\n"
@@ -34,6 +36,8 @@ static void usage(FILE *f)
 		"  --login-failures N       failed logins to lock      NSATU_LOGIN_FAILURES (5)\n"
 		"  --lockout SECONDS        first lock, then doubled   NSATU_LOCKOUT       (60)\n"
 		"  --auth-cache-ms MS       remember resolved tokens   NSATU_AUTH_CACHE_MS (1000)\n"
+		"  --document-key-file FILE key of transfer documents NSATU_DOCUMENT_KEY_FILE\n"
+		"                           (DB.document-key; ./nsatu-document.key for PostgreSQL)\n"
 		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n");
 }
 
@@ -51,6 +55,7 @@ int cmd_serve(int argc, char **argv)
 		{"threads", required_argument, NULL, 't'},
 		{"max-body", required_argument, NULL, 'b'},
 		{"max-header", required_argument, NULL, 'H'},
+		{"max-batch-body", required_argument, NULL, 'M'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"body-timeout", required_argument, NULL, 'B'},
 		{"token-ttl", required_argument, NULL, 'k'},
@@ -60,6 +65,7 @@ int cmd_serve(int argc, char **argv)
 		{"login-failures", required_argument, NULL, 'F'},
 		{"lockout", required_argument, NULL, 'O'},
 		{"auth-cache-ms", required_argument, NULL, 'A'},
+		{"document-key-file", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -67,6 +73,7 @@ int cmd_serve(int argc, char **argv)
 	const char *threads = env_or("NSATU_THREADS", "0");
 	const char *max_body = env_or("NSATU_MAX_BODY", "1048576");
 	const char *max_header = env_or("NSATU_MAX_HEADER", "16384");
+	const char *max_batch = env_or("NSATU_MAX_BATCH_BODY", "33554432");
 	const char *timeout = env_or("NSATU_TIMEOUT", "30");
 	const char *body_timeout = env_or("NSATU_BODY_TIMEOUT", "60");
 	const char *ttl = env_or("NSATU_TOKEN_TTL", "28800");
@@ -77,6 +84,8 @@ int cmd_serve(int argc, char **argv)
 	const char *lockout = env_or("NSATU_LOCKOUT", "60");
 	const char *auth_cache = env_or("NSATU_AUTH_CACHE_MS", "1000");
 	long long n_failures, n_lockout, n_auth_cache;
+	const char *doc_key_file = NULL;  /* cli_document_key reads the environment */
+	long long n_batch;
 	long long n_threads, n_body, n_header, n_timeout, n_body_timeout, n_ttl, n_grace;
 	struct store *store;
 	struct svc *svc;
@@ -93,6 +102,7 @@ int cmd_serve(int argc, char **argv)
 		case 't': threads = optarg; break;
 		case 'b': max_body = optarg; break;
 		case 'H': max_header = optarg; break;
+		case 'M': max_batch = optarg; break;
 		case 'T': timeout = optarg; break;
 		case 'B': body_timeout = optarg; break;
 		case 'k': ttl = optarg; break;
@@ -102,6 +112,7 @@ int cmd_serve(int argc, char **argv)
 		case 'F': failures = optarg; break;
 		case 'O': lockout = optarg; break;
 		case 'A': auth_cache = optarg; break;
+		case 'K': doc_key_file = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -113,6 +124,7 @@ int cmd_serve(int argc, char **argv)
 	if (!cli_number("threads", threads, 0, 256, &n_threads) ||
 	    !cli_number("max-body", max_body, 1024, 1LL << 30, &n_body) ||
 	    !cli_number("max-header", max_header, 4096, 1 << 20, &n_header) ||
+	    !cli_number("max-batch-body", max_batch, 1024, 1LL << 31, &n_batch) ||
 	    !cli_number("timeout", timeout, 1, 3600, &n_timeout) ||
 	    !cli_number("body-timeout", body_timeout, 1, 3600, &n_body_timeout) ||
 	    !cli_number("token-ttl", ttl, 1, 30LL * 86400, &n_ttl) ||
@@ -139,10 +151,16 @@ int cmd_serve(int argc, char **argv)
 	unsigned workers = n_threads ? (unsigned)n_threads : cpus > 0 ? (unsigned)cpus : 2;
 	struct svc_config scfg = {.token_ttl_s = n_ttl, .login_max_failures = (int)n_failures,
 				  .lockout_s = n_lockout, .auth_cache_ms = n_auth_cache};
-	if (!cli_open(cli_db(db), workers + 2, &scfg, &store, &svc))
+	if (!cli_document_key(doc_key_file, cli_db(db), &scfg))
+		return EXIT_FAIL;
+	bool opened = cli_open(cli_db(db), workers + 2, &scfg, &store, &svc);
+	/* The service holds its own copy of the key. */
+	sodium_memzero(scfg.doc_key, sizeof scfg.doc_key);
+	if (!opened)
 		return EXIT_FAIL;
 	struct http_config hcfg = {
 		.listen = listen, .threads = workers, .max_body = (size_t)n_body,
+		.max_batch_body = (size_t)n_batch,
 		.max_header = (size_t)n_header, .conn_timeout_s = (unsigned)n_timeout,
 		.body_timeout_s = (unsigned)n_body_timeout,
 	};

@@ -181,3 +181,46 @@ const char *check_year(const char *s)
 		return "must be a year from 1990 to 2100";
 	return NULL;
 }
+
+/* "2026-12-01T17:00:00Z", optionally with milliseconds. */
+const char *check_instant(const char *s)
+{
+	static const char *const why = "must be a UTC time YYYY-MM-DDTHH:MM:SSZ";
+	char date[11];
+	size_t n = strlen(s);
+
+	if ((n != 20 && n != 24) || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[n - 1] != 'Z' || (n == 24 && s[19] != '.'))
+		return why;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (check_date(date))
+		return why;
+	for (size_t i = 11; i < n - 1; i++) {
+		if (i == 13 || i == 16 || i == 19)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return why;
+	}
+	if ((s[11] - '0') * 10 + (s[12] - '0') > 23 || (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
+	    (s[17] - '0') * 10 + (s[18] - '0') > 59)
+		return why;
+	return NULL;
+}
+
+/* A UUID in its canonical text form, any version (clients should send
+ * time-ordered UUIDv7s; random v4s are accepted too). */
+const char *check_uuid(const char *s)
+{
+	static const char *const why =
+		"must be a UUID in lower-case hex, 8-4-4-4-12 (UUIDv7 preferred)";
+
+	if (strlen(s) != 36)
+		return why;
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return why;
+	}
+	return NULL;
+}

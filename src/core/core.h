@@ -147,6 +147,14 @@ extern const struct espec ESPEC_REQUIREMENTS, ESPEC_PLEDGES, ESPEC_ALLOCATIONS,
 	ESPEC_EXCHANGE_RATES, ESPEC_FUNDING_TARGETS;
 /* Decisions and manning (decisions.c). */
 extern const struct espec ESPEC_PROPOSALS, ESPEC_POSITIONS, ESPEC_POSTS;
+/* Transfer and repair (transfer.c). */
+extern const struct espec ESPEC_SHIPMENTS, ESPEC_LEGS, ESPEC_LINES, ESPEC_EVENTS,
+	ESPEC_ASSETS, ESPEC_REPAIR_CAPACITIES, ESPEC_REPAIR_ORDERS;
+/* NULL-terminated lists of states and event types (transfer.c). */
+extern const char *const SHIPMENT_STATES[], *const ASSET_STATES[],
+	*const REPAIR_STATES[], *const EVENT_TYPES[];
+/* true when @role may record custody events of @type (before scope). */
+bool event_role_allows(enum role role, const char *type);
 extern const struct espec *const ESPEC_ALL[];
 
 const struct espec *espec_find(const char *name);
@@ -197,7 +205,8 @@ struct transition {
 const struct transition *transition_find(const struct transition *table,
 					  const char *from, const char *to);
 
-extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[], POSITION_FLOW[];
+extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[], POSITION_FLOW[],
+	REPAIR_FLOW[];
 
 /* ---- Format checks (NULL when fine, else the reason). ----------------- */
 
@@ -209,6 +218,8 @@ const char *check_username(const char *s);
 const char *check_date(const char *s);    /* YYYY-MM-DD, real date */
 const char *check_currency(const char *s); /* ISO 4217: three capital letters */
 const char *check_year(const char *s);    /* "1990" .. "2100" */
+const char *check_instant(const char *s); /* YYYY-MM-DDTHH:MM:SS[.mmm]Z */
+const char *check_uuid(const char *s);    /* 8-4-4-4-12 lower-case hex */
 bool utf8_valid(const char *s, size_t n);
 
 /* ---- JSON text written directly (jsonw.c). ------------------------------ */

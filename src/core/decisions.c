@@ -17,32 +17,6 @@
 
 #define R(role) ROLE_BIT(ROLE_##role)
 
-/* "2026-12-01T17:00:00Z", optionally with milliseconds. */
-static const char *check_instant(const char *s)
-{
-	static const char *const why = "must be a UTC time YYYY-MM-DDTHH:MM:SSZ";
-	char date[11];
-	size_t n = strlen(s);
-
-	if ((n != 20 && n != 24) || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    s[n - 1] != 'Z' || (n == 24 && s[19] != '.'))
-		return why;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (check_date(date))
-		return why;
-	for (size_t i = 11; i < n - 1; i++) {
-		if (i == 13 || i == 16 || i == 19)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return why;
-	}
-	if ((s[11] - '0') * 10 + (s[12] - '0') > 23 || (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
-	    (s[17] - '0') * 10 + (s[18] - '0') > 59)
-		return why;
-	return NULL;
-}
-
 static const struct fspec proposal_fields[] = {
 	{"id", FT_STRING, FS_KEY | FS_READONLY, 1, 40, NULL, NULL, NULL, "Made by the server."},
 	{"title", FT_STRING, FS_REQUIRED, 1, 200, NULL, NULL, NULL, "Short title."},

@@ -17,6 +17,7 @@ struct http_config {
 	const char *listen;        /* "HOST:PORT", "[V6]:PORT"; port 0 picks one */
 	unsigned threads;          /* worker threads; 0: the number of CPUs */
 	size_t max_body;           /* bytes; larger bodies get 413 */
+	size_t max_batch_body;     /* the same for batch routes (events:batch) */
 	size_t max_header;         /* bytes of request line and headers */
 	unsigned conn_timeout_s;   /* idle connections are closed after this */
 	unsigned body_timeout_s;   /* a body must arrive whole within this */

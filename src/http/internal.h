@@ -12,7 +12,10 @@
 struct http_req;
 typedef void (*http_handler)(struct http_req *rq);
 
-enum { R_PUBLIC = 1u << 0 };
+enum {
+	R_PUBLIC = 1u << 0,
+	R_BATCH = 1u << 1,   /* takes a large body (up to max_batch_body) */
+};
 
 struct route {
 	const char *method;
@@ -34,7 +37,7 @@ struct http_req {
 
 	/* Body, accumulated up to the limit. */
 	char *body;
-	size_t body_len, body_cap;
+	size_t body_len, body_cap, max_body;
 	bool body_too_large;
 
 	/* Routing and authentication. */
@@ -172,8 +175,21 @@ void h_coverage_list(struct http_req *rq);
 void h_burden_sharing(struct http_req *rq);
 void h_proposal_outcome(struct http_req *rq);
 void h_manning(struct http_req *rq);
+/* Reports of transfer and repair (h_transfer_reports.c). */
+void h_enduse_delinquent(struct http_req *rq);
+void h_enduse_losses(struct http_req *rq);
+void h_enduse_reconciliation(struct http_req *rq);
+void h_node_report(struct http_req *rq);
+void h_repair_report(struct http_req *rq);
 void h_audit_verify(struct http_req *rq);
 void h_import(struct http_req *rq);
+void h_event_create(struct http_req *rq);
+void h_event_batch(struct http_req *rq);
+void h_shipment_document(struct http_req *rq);
+void h_scan(struct http_req *rq);
+
+/* true when @method @path is a route that takes a large body (R_BATCH). */
+bool http_route_is_batch(const char *method, const char *path);
 
 /* In-flight request count (server.c), for /metrics. */
 long http_in_flight(const struct http_server *srv);

@@ -109,6 +109,10 @@ void http_reply_status(struct http_req *rq, int st, const struct verr *err)
 		http_problem(rq, E_UNAUTHORIZED, NULL, "log in to get a valid bearer token");
 		return;
 	case ST_FORBIDDEN:
+		if (err && *err->field) {
+			http_problem(rq, E_FORBIDDEN, err->field, "%s", err->reason);
+			return;
+		}
 		http_problem(rq, E_FORBIDDEN, NULL, "the %s role may not %s %s",
 			     role_name(rq->who.role), rq->method, rq->path);
 		return;

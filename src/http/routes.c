@@ -62,6 +62,38 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/proposal_positions/{id}/transition", h_transition, &ESPEC_POSITIONS, 0},
 	RECORD_ROUTES("posts", ESPEC_POSTS),
 	{"GET", "/api/v1/reports/manning", h_manning, NULL, 0},
+	/* Reports of transfer and repair (h_transfer_reports.c). */
+	{"GET", "/api/v1/reports/end-use/delinquent", h_enduse_delinquent, NULL, 0},
+	{"GET", "/api/v1/reports/end-use/loss-reports", h_enduse_losses, NULL, 0},
+	{"GET", "/api/v1/reports/end-use/reconciliation", h_enduse_reconciliation, NULL, 0},
+	{"GET", "/api/v1/reports/nodes/{site}", h_node_report, NULL, 0},
+	{"GET", "/api/v1/reports/repairs", h_repair_report, NULL, 0},
+	/* Transfer and repair.  Shipments are never deleted; legs and lines go
+	 * only while the shipment is planned (the last leg first). */
+	RECORD_ROUTES_KEEP("shipments", ESPEC_SHIPMENTS),
+	/* Transfer documents (h_documents.c): the PDF, and its DataMatrix scanned back. */
+	{"GET", "/api/v1/shipments/{id}/document", h_shipment_document, &ESPEC_SHIPMENTS, 0},
+	{"POST", "/api/v1/scans", h_scan, NULL, 0},
+	{"GET", "/api/v1/shipment_legs", h_rec_list, &ESPEC_LEGS, 0},
+	{"POST", "/api/v1/shipment_legs", h_rec_create, &ESPEC_LEGS, 0},
+	{"GET", "/api/v1/shipment_legs/{id}", h_rec_get, &ESPEC_LEGS, 0},
+	{"DELETE", "/api/v1/shipment_legs/{id}", h_rec_delete, &ESPEC_LEGS, 0},
+	{"GET", "/api/v1/shipment_lines", h_rec_list, &ESPEC_LINES, 0},
+	{"POST", "/api/v1/shipment_lines", h_rec_create, &ESPEC_LINES, 0},
+	{"GET", "/api/v1/shipment_lines/{id}", h_rec_get, &ESPEC_LINES, 0},
+	{"DELETE", "/api/v1/shipment_lines/{id}", h_rec_delete, &ESPEC_LINES, 0},
+	/* Custody events are append-only: recorded one by one or in batches
+	 * (h_events.c), corrected only by a later event. */
+	{"GET", "/api/v1/events", h_rec_list, &ESPEC_EVENTS, 0},
+	{"POST", "/api/v1/events", h_event_create, &ESPEC_EVENTS, 0},
+	{"POST", "/api/v1/events:batch", h_event_batch, &ESPEC_EVENTS, R_BATCH},
+	{"GET", "/api/v1/events/{id}", h_rec_get, &ESPEC_EVENTS, 0},
+	{"GET", "/api/v1/assets", h_rec_list, &ESPEC_ASSETS, 0},
+	{"POST", "/api/v1/assets", h_rec_create, &ESPEC_ASSETS, 0},
+	{"GET", "/api/v1/assets/{id}", h_rec_get, &ESPEC_ASSETS, 0},
+	RECORD_ROUTES("repair_capacities", ESPEC_REPAIR_CAPACITIES),
+	RECORD_ROUTES_KEEP("repair_orders", ESPEC_REPAIR_ORDERS),
+	{"POST", "/api/v1/repair_orders/{id}/transition", h_transition, &ESPEC_REPAIR_ORDERS, 0},
 	/* CSV imports (h_import.c): one transaction per file. */
 	{"POST", "/api/v1/requirements/import", h_import, &ESPEC_REQUIREMENTS, 0},
 	{"POST", "/api/v1/pledges/import", h_import, &ESPEC_PLEDGES, 0},
@@ -104,6 +136,18 @@ static bool path_matches(const char *pattern, const char *path,
 		}
 	}
 	return *pattern == '\0' && *path == '\0';
+}
+
+bool http_route_is_batch(const char *method, const char *path)
+{
+	char args[HTTP_MAX_ARGS][128];
+
+	for (size_t i = 0; i < NROUTES; i++) {
+		if ((routes[i].flags & R_BATCH) && strcmp(routes[i].method, method) == 0 &&
+		    path_matches(routes[i].pattern, path, args))
+			return true;
+	}
+	return false;
 }
 
 const struct route *http_route_match(struct http_req *rq, const char *method,

@@ -210,7 +210,7 @@ static void dispatch(struct http_req *rq)
 	rq->allow[0] = '\0';
 	if (rq->body_too_large) {
 		http_problem(rq, E_TOO_LARGE, "body", "is larger than %zu bytes",
-			     rq->srv->cfg.max_body);
+			     rq->max_body);
 		return;
 	}
 	if (!(rq->route->flags & R_PUBLIC) && !authenticate(rq))
@@ -295,9 +295,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			rq->close = true;
 			return finish(rq);
 		}
+		rq->max_body = http_route_is_batch(method, url) && srv->cfg.max_batch_body
+				       ? srv->cfg.max_batch_body : srv->cfg.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > srv->cfg.max_body) {
+		if (cl && strtoull(cl, NULL, 10) > rq->max_body) {
 			/* Answer now rather than read a body we will refuse. */
 			rq->body_too_large = true;
 			dispatch(rq);
@@ -318,7 +320,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		}
 		if (rq->body_too_large)
 			return MHD_YES;
-		if (rq->body_len + n > srv->cfg.max_body) {
+		if (rq->body_len + n > rq->max_body) {
 			rq->body_too_large = true;
 			free(rq->body);
 			rq->body = NULL;
@@ -327,8 +329,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		}
 		if (rq->body_len + n + 1 > rq->body_cap) {
 			size_t cap = (rq->body_len + n + 1) * 2;
-			if (cap > srv->cfg.max_body + 1)
-				cap = srv->cfg.max_body + 1;
+			if (cap > rq->max_body + 1)
+				cap = rq->max_body + 1;
 			char *p = realloc(rq->body, cap);
 			if (!p)
 				return MHD_NO;

@@ -105,6 +105,12 @@ int io_demo_donations(struct svc *svc, const struct principal *p, const char *da
 int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, char *errbuf,
 		  size_t errlen);
 
+/* Create the demo's repair capacity, shipments in each state with their
+ * custody events (dated relative to today), and a repair order
+ * (demo_transfer.c).  Needs the demo donations; runs as @p (a planner). */
+int io_demo_transfers(struct svc *svc, const struct principal *p, FILE *progress,
+		      char *errbuf, size_t errlen);
+
 /* ---- Export (export.c). ---------------------------------------------- */
 
 /* The public columns of @e (all but FS_PRIVATE), at most @max; the count. */
@@ -211,5 +217,34 @@ int io_import(struct svc *svc, const struct principal *p, const struct espec *e,
  */
 int io_import_kiel(struct svc *svc, const struct principal *p, const char *path,
 		   FILE *progress, json_t **report, struct verr *err);
+
+/* ---- Transfer documents (document.c). --------------------------------- */
+
+/* The modules of a DataMatrix (ECC 200) symbol: @rows x @cols, row 0 at
+ * the bottom (the solid bar of the finder pattern), column 0 at the left. */
+struct io_matrix {
+	int rows, cols;
+	unsigned char *dark;   /* rows * cols, row by row; 1: a dark module */
+};
+
+/* The DataMatrix of the @len bytes at @text into @m (free with
+ * io_matrix_free).  ST_INVALID when the text is empty or too long for a
+ * symbol; ST_INTERNAL on OOM.  @m is zeroed on failure. */
+int io_datamatrix(const char *text, size_t len, struct io_matrix *m);
+void io_matrix_free(struct io_matrix *m);
+
+/*
+ * The transfer document of @shipment (a record) and its @lines (an array
+ * of line records) as PDF, with a DataMatrix of @payload
+ * (svc_shipment_document gives all three).  *@pdf gets a malloc'd buffer
+ * of *@len bytes that the caller frees; outputs are set only on success.
+ *
+ * RETURN VALUES: ST_OK; ST_INVALID when the input is not of that shape,
+ * the payload does not fit a DataMatrix, or the document would exceed
+ * 2000 pages; ST_INTERNAL on OOM or a failure of the PDF library.  On
+ * failure @errbuf says why.
+ */
+int io_shipment_pdf(const json_t *shipment, const json_t *lines, const char *payload,
+		    char **pdf, size_t *len, char *errbuf, size_t errlen);
 
 #endif

@@ -168,9 +168,9 @@ static int position_after_transition(struct store_tx *tx, const struct principal
 }
 
 const struct svc_rules SVC_PROPOSAL_RULES = {&ESPEC_PROPOSALS, proposal_create, NULL, NULL,
-					     NULL, NULL};
+					     NULL, NULL, NULL};
 const struct svc_rules SVC_POSITION_RULES = {&ESPEC_POSITIONS, position_create, NULL, NULL,
-					     POSITION_FLOW, position_after_transition};
+					     POSITION_FLOW, position_after_transition, NULL};
 
 /* ---- The outcome. ------------------------------------------------------------ */
 

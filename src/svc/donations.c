@@ -380,14 +380,59 @@ done:
 	return rc;
 }
 
+/* Units already dispatched on shipment lines drawn on the open allocations
+ * whose @field is @key: those cannot be released any more. */
+static int shipped_on(struct store_tx *tx, const char *field, const char *key, long long *units)
+{
+	json_t *k = json_string(key), *open = json_string("open"), *allocs = NULL, *a;
+	struct store_filter f[2] = {{espec_field(&ESPEC_ALLOCATIONS, field), k, false},
+				    {espec_field(&ESPEC_ALLOCATIONS, "status"), open, false}};
+	struct store_query q = {f, 2, NULL, 10000000};
+	size_t i, j;
+	int rc = k && open ? store_rec_list(tx, &ESPEC_ALLOCATIONS, &q, &allocs) : ST_INTERNAL;
+
+	*units = 0;
+	json_array_foreach(allocs, i, a) {
+		json_t *id = json_string(str(a, "id")), *lines = NULL, *l;
+		struct store_filter lf = {espec_field(&ESPEC_LINES, "allocation"), id, false};
+		struct store_query lq = {&lf, 1, NULL, 10000000};
+		if (rc == ST_OK)
+			rc = id ? store_rec_list(tx, &ESPEC_LINES, &lq, &lines) : ST_INTERNAL;
+		json_array_foreach(lines, j, l)
+			*units += json_integer_value(json_object_get(l, "dispatched"));
+		json_decref(lines);
+		json_decref(id);
+	}
+	json_decref(allocs);
+	json_decref(k);
+	json_decref(open);
+	return rc;
+}
+
+/* Release what is not on its way yet; refuse when units already left. */
+static int release_unshipped(struct store_tx *tx, const struct principal *p, const char *field,
+			     const json_t *rec, struct verr *err)
+{
+	long long units;
+	int rc = shipped_on(tx, field, str(rec, "id"), &units);
+
+	if (rc != ST_OK)
+		return rc;
+	if (units > 0) {
+		verr_set(err, "to", "%lld units of its allocations are already shipped; record "
+			 "their custody events (or a discrepancy) instead", units);
+		return ST_CONFLICT;
+	}
+	return release_allocations(tx, p, field, str(rec, "id"));
+}
+
 /* A withdrawn pledge releases its open allocations; coverage reopens. */
 static int pledge_after_transition(struct store_tx *tx, const struct principal *p,
 				   const json_t *rec, const char *from, const char *to,
 				   struct verr *err)
 {
-	(void)from, (void)err;
-	return strcmp(to, "withdrawn") == 0 ? release_allocations(tx, p, "pledge", str(rec, "id"))
-					    : ST_OK;
+	(void)from;
+	return strcmp(to, "withdrawn") == 0 ? release_unshipped(tx, p, "pledge", rec, err) : ST_OK;
 }
 
 /* A cancelled requirement gives its allocated units back to the pledges. */
@@ -395,10 +440,9 @@ static int requirement_after_transition(struct store_tx *tx, const struct princi
 					const json_t *rec, const char *from, const char *to,
 					struct verr *err)
 {
-	(void)from, (void)err;
-	return strcmp(to, "cancelled") == 0
-		       ? release_allocations(tx, p, "requirement", str(rec, "id"))
-		       : ST_OK;
+	(void)from;
+	return strcmp(to, "cancelled") == 0 ? release_unshipped(tx, p, "requirement", rec, err)
+					    : ST_OK;
 }
 
 static int allocation_after_create(struct store_tx *tx, const struct principal *p,
@@ -409,9 +453,9 @@ static int allocation_after_create(struct store_tx *tx, const struct principal *
 
 static const struct svc_rules rules[] = {
 	{&ESPEC_REQUIREMENTS, requirement_create, requirement_update, NULL, REQUIREMENT_FLOW,
-	 requirement_after_transition},
-	{&ESPEC_PLEDGES, pledge_create, pledge_update, NULL, PLEDGE_FLOW, pledge_after_transition},
-	{&ESPEC_ALLOCATIONS, allocation_create, NULL, allocation_after_create, NULL, NULL},
+	 requirement_after_transition, NULL},
+	{&ESPEC_PLEDGES, pledge_create, pledge_update, NULL, PLEDGE_FLOW, pledge_after_transition, NULL},
+	{&ESPEC_ALLOCATIONS, allocation_create, NULL, allocation_after_create, NULL, NULL, NULL},
 };
 
 const struct svc_rules *svc_rules_for(const struct espec *e)
@@ -425,6 +469,10 @@ const struct svc_rules *svc_rules_for(const struct espec *e)
 	for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
 		if (more[i]->e == e)
 			return more[i];
+	}
+	for (const struct svc_rules *r = SVC_TRANSFER_RULES; r->e; r++) {
+		if (r->e == e)
+			return r;
 	}
 	return NULL;
 }

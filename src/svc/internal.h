@@ -59,17 +59,30 @@ struct svc_rules {
 	int (*after_transition)(struct store_tx *tx, const struct principal *p,
 				const json_t *rec, const char *from, const char *to,
 				struct verr *err);
+	/* Before the record @cur is deleted. */
+	int (*on_delete)(struct store_tx *tx, const struct principal *p, const json_t *cur,
+			 struct verr *err);
 };
 
-/* The rules of the silence procedure (decisions.c). */
+/* The rules of the silence procedure (decisions.c) and of transfer and
+ * repair (transfer.c). */
 extern const struct svc_rules SVC_PROPOSAL_RULES, SVC_POSITION_RULES;
+extern const struct svc_rules SVC_TRANSFER_RULES[];  /* ends with e == NULL */
 
 /* The rules of @e, or NULL for a plain record. */
 const struct svc_rules *svc_rules_for(const struct espec *e);
 
+/* Merge @changes into @e's record @key (version + 1), audited as @action. */
+int svc_patch_record(struct store_tx *tx, const struct principal *p, const struct espec *e,
+		     const char *key, const json_t *changes, const char *action);
+
 /* Set @e's record @key to @status (and @reason), audited as @action. */
 int svc_set_status(struct store_tx *tx, const struct principal *p, const struct espec *e,
 		   const char *key, const char *status, const char *reason, const char *action);
+
+/* The asset of @item with @serial (transfer.c): *@asset a new reference,
+ * or ST_NOT_FOUND. */
+int svc_asset_find(struct store_tx *tx, const char *item, const char *serial, json_t **asset);
 
 /* Open allocations' quantity for a pledge or requirement (donations.c). */
 int svc_allocated(struct store_tx *tx, const char *field, const char *key, long long *sum);

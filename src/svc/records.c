@@ -338,8 +338,37 @@ static int check_user(struct store_tx *tx, const json_t *user, struct verr *err)
 	return rc;
 }
 
+/* @rec must lie within @p's scope. */
+static int check_scope(const struct principal *p, const struct espec *e, const json_t *rec,
+		       struct verr *err)
+{
+	const char *v, *field;
+	bool deny;
+
+	if (svc_in_scope(p, e, rec))
+		return ST_OK;
+	field = svc_scope_field(p, e, &v, &deny);
+	return verr_set(err, field ? field : e->key, "is outside your scope");
+}
+
+/* true when the field that bounds @p's view of @e comes from the client
+ * (a requirement's nation), false when the server fills it. */
+static bool scope_given(const struct principal *p, const struct espec *e)
+{
+	const char *v;
+	bool deny;
+	const char *field = svc_scope_field(p, e, &v, &deny);
+	const struct fspec *f = field ? espec_field(e, field) : NULL;
+
+	return !f || !(f->flags & FS_READONLY);
+}
+
+/* References, the record's own rule, users' scope rules, and (with
+ * @scope) the caller's scope.  A record whose scope field the server
+ * fills (a shipment line takes its shipment's nation) is checked for
+ * scope after its rules ran. */
 static int check_record(struct store_tx *tx, const struct principal *p,
-			const struct espec *e, const json_t *rec, struct verr *err)
+			const struct espec *e, const json_t *rec, bool scope, struct verr *err)
 {
 	int rc = check_refs(tx, e, rec, err);
 	const char *why, *field = NULL;
@@ -348,12 +377,8 @@ static int check_record(struct store_tx *tx, const struct principal *p,
 		rc = verr_set(err, field, "%s", why);
 	if (rc == ST_OK && e == &ESPEC_USERS)
 		rc = check_user(tx, rec, err);
-	if (rc == ST_OK && !svc_in_scope(p, e, rec)) {
-		const char *v;
-		bool deny;
-		field = svc_scope_field(p, e, &v, &deny);
-		rc = verr_set(err, field ? field : e->key, "is outside your scope");
-	}
+	if (rc == ST_OK && scope)
+		rc = check_scope(p, e, rec, err);
 	return rc;
 }
 
@@ -384,6 +409,10 @@ static int unique_conflict(const struct espec *e, struct verr *err)
 		verr_set(err, "nsn", "is already used by another item");
 	else if (e == &ESPEC_EXCHANGE_RATES)
 		verr_set(err, "valid_from", "this currency already has a rate from this date");
+	else if (e == &ESPEC_ASSETS)
+		verr_set(err, "serial", "is already registered for this item");
+	else if (e == &ESPEC_REPAIR_CAPACITIES)
+		verr_set(err, "category", "this facility already has a capacity for this category");
 	return ST_CONFLICT;
 }
 
@@ -409,9 +438,11 @@ static int create_work(struct store_tx *tx, void *arg)
 	c->out = NULL;
 	const struct svc_rules *rules = svc_rules_for(c->e);
 
-	if ((rc = check_record(tx, c->p, c->e, c->rec, c->err)) != ST_OK)
+	if ((rc = check_record(tx, c->p, c->e, c->rec, scope_given(c->p, c->e), c->err)) != ST_OK)
 		return rc;
 	if (rules && rules->on_create && (rc = rules->on_create(tx, c->p, c->rec, c->err)) != ST_OK)
+		return rc;
+	if ((rc = check_scope(c->p, c->e, c->rec, c->err)) != ST_OK)
 		return rc;
 	json_object_set_new(c->rec, "version", json_integer(1));
 	rc = store_rec_insert(tx, c->e, c->rec);
@@ -474,6 +505,11 @@ int svc_rec_create(struct svc *svc, const struct principal *p, const struct espe
 	*out = NULL;
 	if (!perm_allows(p->role, e->name, ACT_CREATE))
 		return ST_FORBIDDEN;
+	/* A custody event is never a plain record: it has effects (events.c). */
+	if (e == &ESPEC_EVENTS) {
+		bool replayed;
+		return svc_event_record(svc, p, body, out, &replayed, err);
+	}
 	if ((rc = take_password(svc, e, body, true, hash, err)) != ST_OK)
 		return rc;
 	if ((rc = espec_validate(e, body, VM_CREATE, err)) != ST_OK)
@@ -564,7 +600,8 @@ int svc_rec_create_many(struct svc *svc, const struct principal *p, const struct
 	int rc = ST_OK;
 
 	*report = NULL;
-	if (!perm_allows(p->role, e->name, ACT_CREATE) || e == &ESPEC_USERS) {
+	/* Users carry passwords and events have effects: neither is a row. */
+	if (!perm_allows(p->role, e->name, ACT_CREATE) || e == &ESPEC_USERS || e == &ESPEC_EVENTS) {
 		rc = ST_FORBIDDEN;
 		goto done;
 	}
@@ -652,7 +689,7 @@ static int update_work(struct store_tx *tx, void *arg)
 		rc = ST_INTERNAL;
 		goto done;
 	}
-	if ((rc = check_record(tx, c->p, c->e, next, c->err)) != ST_OK)
+	if ((rc = check_record(tx, c->p, c->e, next, true, c->err)) != ST_OK)
 		goto done;
 	if ((rc = check_self(c, next, c->err)) != ST_OK)
 		goto done;
@@ -790,6 +827,9 @@ static int delete_work(struct store_tx *tx, void *arg)
 		rc = verr_set(c->err, "username", "you cannot delete your own account");
 		goto done;
 	}
+	const struct svc_rules *rules = svc_rules_for(c->e);
+	if (rules && rules->on_delete && (rc = rules->on_delete(tx, c->p, cur, c->err)) != ST_OK)
+		goto done;
 	rc = store_rec_delete(tx, c->e, c->key,
 			      json_integer_value(json_object_get(cur, "version")));
 	if (rc != ST_OK)

@@ -23,18 +23,60 @@ static const char *str(const json_t *rec, const char *field)
 
 /* ---- Coverage. ---------------------------------------------------------------- */
 
+/* Records of @e whose @field is @value, as a new array. */
+static int rows_where(struct store_tx *tx, const struct espec *e, const char *field,
+		      const char *value, json_t **rows)
+{
+	json_t *v = json_string(value);
+	struct store_filter f = {espec_field(e, field), v, false};
+	struct store_query q = {&f, 1, NULL, 10000000};
+	int rc = v ? store_rec_list(tx, e, &q, rows) : ST_INTERNAL;
+
+	json_decref(v);
+	return rc;
+}
+
+/* Units dispatched (shipped) and received (delivered) on the shipment
+ * lines drawn on the open allocations of requirement @id. */
+static int shipped_of(struct store_tx *tx, const char *id, long long *shipped,
+		      long long *delivered)
+{
+	json_t *allocs = NULL, *a, *lines, *l;
+	size_t i, j;
+	int rc;
+
+	*shipped = *delivered = 0;
+	if ((rc = rows_where(tx, &ESPEC_ALLOCATIONS, "requirement", id, &allocs)) != ST_OK)
+		return rc;
+	json_array_foreach(allocs, i, a) {
+		if (strcmp(str(a, "status"), "open") != 0)
+			continue;
+		if ((rc = rows_where(tx, &ESPEC_LINES, "allocation", str(a, "id"), &lines)) != ST_OK)
+			break;
+		json_array_foreach(lines, j, l) {
+			*shipped += json_integer_value(json_object_get(l, "dispatched"));
+			*delivered += json_integer_value(json_object_get(l, "received"));
+		}
+		json_decref(lines);
+	}
+	json_decref(allocs);
+	return rc;
+}
+
 static json_t *coverage_of(struct store_tx *tx, const json_t *req, int *rc)
 {
-	long long allocated = 0;
+	long long allocated = 0, shipped, delivered;
 
 	*rc = svc_allocated(tx, "requirement", str(req, "id"), &allocated);
+	if (*rc == ST_OK)
+		*rc = shipped_of(tx, str(req, "id"), &shipped, &delivered);
 	if (*rc != ST_OK)
 		return NULL;
 	long long requested = json_integer_value(json_object_get(req, "quantity"));
-	/* Shipped and delivered come with transfers (a later release). */
 	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "requirement", str(req, "id"),
 			 "requested", (json_int_t)requested, "allocated", (json_int_t)allocated,
-			 "shipped", (json_int_t)0, "delivered", (json_int_t)0, "remaining",
+			 "shipped", (json_int_t)shipped, "delivered", (json_int_t)delivered,
+			 "remaining",
 			 (json_int_t)(requested > allocated ? requested - allocated : 0));
 }
 
@@ -136,13 +178,61 @@ static int in_period(const struct burden_ctx *c, const char *date)
 	return date && strcmp(date, c->from) >= 0 && strcmp(date, c->to) <= 0;
 }
 
+/*
+ * Materiel delivered, by donor nation, at catalog value: units received on
+ * delivery lines whose shipment passed into Ukraine's custody (hand-over,
+ * or receipt where there was none) within the period.
+ */
+static int delivered_by_nation(struct store_tx *tx, const struct burden_ctx *c,
+			       const json_t *unit_value, json_t *delivered)
+{
+	struct store_query all = {NULL, 0, NULL, 10000000};
+	json_t *lines = NULL, *ships = json_object(), *l;
+	size_t i;
+	int rc;
+
+	if (!ships)
+		return ST_INTERNAL;
+	if ((rc = store_rec_list(tx, &ESPEC_LINES, &all, &lines)) != ST_OK)
+		goto done;
+	json_array_foreach(lines, i, l) {
+		long long got = json_integer_value(json_object_get(l, "received"));
+		json_t *ship = json_object_get(ships, str(l, "shipment"));
+		char day[11] = "";
+
+		if (got == 0)
+			continue;
+		if (!ship) {
+			if ((rc = store_rec_get(tx, &ESPEC_SHIPMENTS, str(l, "shipment"), &ship)) != ST_OK)
+				goto done;
+			json_object_set_new(ships, str(l, "shipment"), ship);
+		}
+		const char *when = str(ship, "handed_over_at") ? str(ship, "handed_over_at")
+							       : str(ship, "received_at");
+		if (strcmp(str(ship, "purpose"), "delivery") != 0 || !when)
+			continue;
+		snprintf(day, sizeof day, "%.10s", when);
+		if (!in_period(c, day))
+			continue;
+		double value = (double)got *
+			       (double)json_integer_value(json_object_get(unit_value, str(l, "item")));
+		json_t *sum = json_object_get(delivered, str(l, "nation"));
+		json_object_set_new(delivered, str(l, "nation"),
+				    json_real(value + (sum ? json_real_value(sum) : 0)));
+	}
+done:
+	json_decref(lines);
+	json_decref(ships);
+	return rc;
+}
+
 static int burden_work(struct store_tx *tx, void *arg)
 {
 	struct burden_ctx *c = arg;
 	struct store_query all = {NULL, 0, NULL, 10000000};
 	json_t *target = NULL, *nations = NULL, *pledges = NULL, *items = NULL;
 	json_t *rows = NULL, *contrib = json_object(), *unit_value = json_object();
-	json_t *sources = json_object();
+	json_t *sources = json_object(), *delivered = json_object();
 	char year[8];
 	double usd_eur, target_eur, gdp_sum = 0, total = 0;
 	size_t i;
@@ -187,6 +277,8 @@ static int burden_work(struct store_tx *tx, void *arg)
 		if (str(pl, "source"))
 			json_object_set_new(sources, str(pl, "source"), json_true());
 	}
+	if ((rc = delivered_by_nation(tx, c, unit_value, delivered)) != ST_OK)
+		goto done;
 	json_array_foreach(nations, i, n) {
 		if (strcmp(str(n, "status"), "member") == 0 &&
 		    json_is_true(json_object_get(n, "participates")))
@@ -213,6 +305,8 @@ static int burden_work(struct store_tx *tx, void *arg)
 				str(n, "name"), "status", str(n, "status"), "has_share", shares,
 				"gdp_usd_bn", gdp, "contributed_eur", given);
 		json_object_set_new(row, "fair_share_eur", shares ? json_real(share) : json_null());
+		json_t *got = json_object_get(delivered, iso);
+		json_object_set_new(row, "delivered_eur", json_real(got ? json_real_value(got) : 0));
 		json_object_set_new(row, "ratio", shares && share > 0 ? json_real(given / share)
 								       : json_null());
 		json_object_set_new(row, "pct_gdp", gdp_eur > 0 ? json_real(100 * given / gdp_eur)
@@ -240,6 +334,7 @@ done:
 	json_decref(contrib);
 	json_decref(unit_value);
 	json_decref(sources);
+	json_decref(delivered);
 	return rc;
 }
 

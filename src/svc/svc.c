@@ -51,8 +51,10 @@ struct svc *svc_new(struct store *store, const struct svc_config *cfg)
 
 void svc_free(struct svc *svc)
 {
-	if (svc)
+	if (svc) {
 		pthread_mutex_destroy(&svc->auth_lock);
+		sodium_memzero(svc->cfg.doc_key, sizeof svc->cfg.doc_key);
+	}
 	free(svc);
 }
 

@@ -18,6 +18,8 @@
 
 #include <stdio.h>
 
+#define SVC_DOC_KEY_LEN 32  /* bytes of the transfer documents' key */
+
 struct svc_config {
 	int64_t token_ttl_s;          /* lifetime of a session token */
 	int login_max_failures;       /* failures before the account locks */
@@ -25,6 +27,11 @@ struct svc_config {
 	unsigned long long pw_opslimit; /* argon2id cost; 0: libsodium's interactive */
 	size_t pw_memlimit;
 	int64_t auth_cache_ms;        /* remember resolved tokens this long; 0: off */
+	/* The key of transfer documents' check codes (document.c): server
+	 * configuration, never stored in the database.  svc_free wipes the
+	 * service's copy; the caller wipes its own. */
+	unsigned char doc_key[SVC_DOC_KEY_LEN];
+	bool doc_key_set;
 };
 
 struct svc;
@@ -167,6 +174,123 @@ int svc_proposal_outcome(struct svc *svc, const struct principal *p, const char 
 			 json_t **out);
 /* *@out = {posts, filled, vacant, fill_rate, by_nation: [...], by_site: [...]}. */
 int svc_manning(struct svc *svc, const struct principal *p, json_t **out);
+
+/* ---- Custody events (events.c). ------------------------------------------ */
+
+#define SVC_MAX_BATCH 10000
+
+/*
+ * Record the custody events of @events (an array of event objects as in
+ * ESPEC_EVENTS; not changed) in one transaction: every event is checked
+ * (fields, references, the caller's role and site, conservation) against
+ * the state the events before it leave, then all are stored with their
+ * effects on shipments, lines, legs and assets, or none is.
+ *
+ * An event whose id is already on record with the same content is a
+ * replay: it counts as a duplicate and changes nothing.  The same id with
+ * other content is an error.
+ *
+ * ST_OK: *@report = {"received", "recorded", "duplicates"}.
+ * ST_INVALID with *@report = {"received", "failed", "errors": [{"index",
+ * "id", "field", "reason"}]} (at most 1000 listed): nothing was stored.
+ * ST_INVALID without a report: @events itself is wrong (@err says why).
+ * Other statuses: no report.
+ */
+int svc_events_ingest(struct svc *svc, const struct principal *p, const json_t *events,
+		      json_t **report, struct verr *err);
+
+/* One event, as a batch of one: *@out is the stored event (the earlier one
+ * when *@replayed).  Errors as for a record: ST_INVALID, ST_CONFLICT or
+ * ST_FORBIDDEN with @err naming the field. */
+int svc_event_record(struct svc *svc, const struct principal *p, const json_t *event,
+		     json_t **out, bool *replayed, struct verr *err);
+
+/* ---- Transfer documents (document.c). --------------------------------------
+ *
+ * A shipment's printed transfer document carries a DataMatrix whose text
+ * (the payload) is "NSATU1|<shipment id>|<check code>", the check code a
+ * 128-bit keyed MAC of the rest (the format is described in document.c).
+ * Scanning it back (svc_scan) proves the document came from this server
+ * and shows the shipment, with the caller's permissions and scope.
+ */
+
+#define SVC_PAYLOAD_MAX 80      /* a payload with its NUL */
+#define SVC_SHIPMENT_ID_MAX 41  /* a shipment id with its NUL */
+
+/*
+ * Read the document key from the file at @path into @key.  The file holds
+ * at least 32 random bytes, raw or as hex text (at least 64 hex digits);
+ * the key is their BLAKE2b-256 hash.  It must be a regular file that only
+ * its owner may read or write.  When it does not exist and @create is
+ * set, it is made first (mode 0600, 32 random bytes as hex) and *@created
+ * is set.  ST_INVALID with a reason in @errbuf when the file is missing,
+ * unreadable, too short, too long or open to group or others.  Nothing
+ * is written to @key on failure.
+ */
+int svc_document_key_load(const char *path, bool create, unsigned char key[SVC_DOC_KEY_LEN],
+			  bool *created, char *errbuf, size_t errlen);
+
+/* The payload for shipment @id under @key into @out.  ST_INVALID when @id
+ * is not a shipment id. */
+int svc_payload_make(const unsigned char key[SVC_DOC_KEY_LEN], const char *id,
+		     char out[SVC_PAYLOAD_MAX]);
+/*
+ * Check @payload against @key: length, characters, prefix and structure
+ * first, then the check code (in constant time).  ST_OK with the shipment
+ * id in @id, or ST_INVALID with @err naming "payload" and saying why.
+ */
+int svc_payload_check(const unsigned char key[SVC_DOC_KEY_LEN], const char *payload,
+		      char id[SVC_SHIPMENT_ID_MAX], struct verr *err);
+
+/* The payload of shipment @id, which @p must be able to read (else
+ * ST_FORBIDDEN, or ST_NOT_FOUND outside @p's scope). */
+int svc_shipment_payload(struct svc *svc, const struct principal *p, const char *id,
+			 char payload[SVC_PAYLOAD_MAX]);
+/*
+ * What a transfer document shows: *@doc = {"shipment": {...}, "lines":
+ * [...]} (a new reference), read with @p's permissions and scope like GET
+ * /shipments/{id}, and, when @payload is not NULL, its payload.
+ */
+int svc_shipment_document(struct svc *svc, const struct principal *p, const char *id,
+			  json_t **doc, char *payload, struct verr *err);
+/* A scanned @payload back to its shipment: *@doc as svc_shipment_document
+ * gives it.  ST_INVALID (field "payload") for a forged, altered or broken
+ * payload; ST_FORBIDDEN and ST_NOT_FOUND as for reading the shipment. */
+int svc_scan(struct svc *svc, const struct principal *p, const char *payload, json_t **doc,
+	     struct verr *err);
+
+/* ---- Reports of transfer and repair (enduse.c, nodes.c, repairs.c). --------
+ *
+ * Each reads in one transaction, within the caller's permission ("end_use",
+ * "node_report", "repair_report") and scope.  *@out (a new reference)
+ * holds a one-line "summary", totals and lists, as each file's header
+ * describes; its table form (CSV, XLSX) is the list its svc_report_table
+ * names.
+ */
+struct svc_report_table {
+	const char *name;             /* file name stem: "end-use-delinquent" */
+	const char *list;             /* the member of the report holding the rows */
+	const char *const *columns;   /* the rows' fields, in order */
+	size_t ncolumns;
+};
+extern const struct svc_report_table SVC_TABLE_DELINQUENT, SVC_TABLE_LOSSES,
+	SVC_TABLE_RECONCILIATION, SVC_TABLE_NODE, SVC_TABLE_REPAIRS;
+
+/* Sensitive items whose serial inventory is overdue on @as_of (YYYY-MM-DD;
+ * NULL: today): ST_INVALID (field "as_of") for a bad date. */
+int svc_enduse_delinquent(struct svc *svc, const struct principal *p, const char *as_of,
+			  json_t **out, struct verr *err);
+/* How long each loss took to reach nsatu against the 30-day rule. */
+int svc_enduse_losses(struct svc *svc, const struct principal *p, json_t **out);
+/* Per unit: sensitive serials handed over, inventoried since, not, lost. */
+int svc_enduse_reconciliation(struct svc *svc, const struct principal *p, json_t **out);
+/* Logistics node @site over the dates @from..@to (NULL: the last 30 days
+ * to today): ST_NOT_FOUND for no such site or one outside the caller's
+ * scope, ST_INVALID (field "site", "from" or "to") otherwise wrong. */
+int svc_node_report(struct svc *svc, const struct principal *p, const char *site,
+		    const char *from, const char *to, json_t **out, struct verr *err);
+/* Backlog, load against bays, and turnaround per facility and category. */
+int svc_repair_report(struct svc *svc, const struct principal *p, json_t **out);
 
 /* ---- Audit (svc_audit.c). ----------------------------------------------- */
 

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int svc_set_status(struct store_tx *tx, const struct principal *p, const struct espec *e,
-		   const char *key, const char *status, const char *reason, const char *action)
+int svc_patch_record(struct store_tx *tx, const struct principal *p, const struct espec *e,
+		     const char *key, const json_t *changes, const char *action)
 {
 	json_t *cur = NULL, *next = NULL, *before = NULL, *after = NULL;
 	int64_t version;
@@ -22,13 +22,10 @@ int svc_set_status(struct store_tx *tx, const struct principal *p, const struct 
 	if ((rc = store_rec_get(tx, e, key, &cur)) != ST_OK)
 		return rc;
 	version = json_integer_value(json_object_get(cur, "version"));
-	if (!(next = json_deep_copy(cur))) {
+	if (!(next = json_deep_copy(cur)) || json_object_update(next, (json_t *)changes) != 0) {
 		rc = ST_INTERNAL;
 		goto done;
 	}
-	json_object_set_new(next, "status", json_string(status));
-	if (espec_field(e, "status_reason"))
-		json_object_set_new(next, "status_reason", reason ? json_string(reason) : json_null());
 	json_object_set_new(next, "version", json_integer(version + 1));
 	if ((rc = store_rec_update(tx, e, key, next, version)) != ST_OK)
 		goto done;
@@ -41,6 +38,21 @@ done:
 	json_decref(next);
 	json_decref(before);
 	json_decref(after);
+	return rc;
+}
+
+int svc_set_status(struct store_tx *tx, const struct principal *p, const struct espec *e,
+		   const char *key, const char *status, const char *reason, const char *action)
+{
+	json_t *changes = json_pack("{s:s}", "status", status);
+	int rc;
+
+	if (!changes)
+		return ST_INTERNAL;
+	if (espec_field(e, "status_reason"))
+		json_object_set_new(changes, "status_reason", reason ? json_string(reason) : json_null());
+	rc = svc_patch_record(tx, p, e, key, changes, action);
+	json_decref(changes);
 	return rc;
 }
 

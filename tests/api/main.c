@@ -10,6 +10,9 @@
 #include <stdlib.h>
 
 Suite *suite_import(void);   /* test_import.c: CSV uploads */
+Suite *suite_transfer_reports(void);  /* test_transfer_reports.c */
+Suite *suite_documents(void); /* test_documents.c: transfer documents and scans */
+Suite *suite_custody(void);   /* test_custody.c: custody events */
 
 int main(void)
 {
@@ -25,6 +28,9 @@ int main(void)
 	srunner_add_suite(sr, suite_donations());
 	srunner_add_suite(sr, suite_allocations());
 	srunner_add_suite(sr, suite_import());
+	srunner_add_suite(sr, suite_transfer_reports());
+	srunner_add_suite(sr, suite_documents());
+	srunner_add_suite(sr, suite_custody());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

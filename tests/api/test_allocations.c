@@ -468,6 +468,110 @@ END_TEST
 
 /* ==== The coverage report. ================================================== */
 
+/* Shipped and delivered follow the custody events of the lines drawn on a
+ * requirement's allocations, and the donor's delivered value follows the
+ * units received: exact figures before and after one shipment. */
+static json_t *coverage_of_req(const struct server *s, const char *token, const char *id)
+{
+	struct http_res r = {0};
+	char path[160];
+
+	snprintf(path, sizeof path, "/api/v1/requirements/%s/coverage", id);
+	ck_assert_int_eq(req(s, "GET", path, token, NULL, &r), 200);
+	json_t *cov = json_incref(r.json);
+	res_free(&r);
+	return cov;
+}
+
+static double delivered_eur(const struct server *s, const char *token, const char *nation)
+{
+	struct http_res r = {0};
+	char path[96], year[16];
+	json_t *n;
+	size_t i;
+	double v = -1;
+
+	date_utc(0, year);
+	year[4] = '\0';
+	snprintf(path, sizeof path, "/api/v1/reports/burden-sharing?year=%s", year);
+	ck_assert_msg(req(s, "GET", path, token, NULL, &r) == 200, "%s: %s", path, r.body);
+	json_array_foreach(json_object_get(r.json, "nations"), i, n) {
+		if (strcmp(jstr(n, "nation"), nation) == 0)
+			v = json_number_value(json_object_get(n, "delivered_eur"));
+	}
+	res_free(&r);
+	ck_assert_msg(v >= 0, "no %s row", nation);
+	return v;
+}
+
+START_TEST(coverage_follows_shipments)
+{
+	struct actors t;
+	struct server *s = start(&t);
+	struct http_res r = {0};
+	char alloc[64] = "", reqid[64] = "", ship[64], line[64], body[1024], at1[40], at2[40];
+	json_t *it;
+	size_t i;
+
+	/* FRA's 155 mm pledge (OFd F1, 4 200 EUR a round) and its allocation. */
+	req(s, "GET", "/api/v1/allocations?limit=500", t.planner, NULL, &r);
+	json_array_foreach(json_object_get(r.json, "items"), i, it) {
+		struct http_res p = {0};
+		char path[128];
+		snprintf(path, sizeof path, "/api/v1/pledges/%s", jstr(it, "pledge"));
+		req(s, "GET", path, t.planner, NULL, &p);
+		if (strcmp(jstr(p.json, "item"), "ART-155-OF") == 0) {
+			snprintf(alloc, sizeof alloc, "%s", jstr(it, "id"));
+			snprintf(reqid, sizeof reqid, "%s", jstr(it, "requirement"));
+		}
+		res_free(&p);
+	}
+	res_free(&r);
+	ck_assert_msg(*alloc, "no demo allocation of ART-155-OF");
+	json_t *before = coverage_of_req(s, t.planner, reqid);
+	double eur_before = delivered_eur(s, t.planner, "FRA");
+
+	ck_assert_int_eq(req(s, "POST", "/api/v1/shipments", t.planner,
+			     "{\"nation\":\"FRA\",\"purpose\":\"delivery\",\"origin\":\"DEP-FRA\","
+			     "\"handover_point\":\"HP-MED\",\"destination\":\"UA-UNIT-E\","
+			     "\"planned_departure\":\"2026-01-01\",\"planned_arrival\":\"2026-01-09\"}",
+			     &r), 201);
+	snprintf(ship, sizeof ship, "%s", jstr(r.json, "id"));
+	snprintf(body, sizeof body, "{\"shipment\":\"%s\",\"allocation\":\"%s\","
+		 "\"item\":\"ART-155-OF\",\"quantity\":500}", ship, alloc);
+	ck_assert_msg(req(s, "POST", "/api/v1/shipment_lines", t.planner, body, &r) == 201,
+		      "line: %s", r.body);
+	snprintf(line, sizeof line, "%s", jstr(r.json, "id"));
+	/* Dispatched two days ago, handed over and received yesterday: 400
+	 * of 500 arrive; the receipt confirmation books 100 short. */
+	char d2[16], d1[16];
+	date_utc(-2, d2);
+	date_utc(-1, d1);
+	snprintf(at1, sizeof at1, "%sT08:00:00Z", d2);
+	snprintf(at2, sizeof at2, "%sT08:00:00Z", d1);
+	snprintf(body, sizeof body,
+		 "{\"events\":["
+		 "{\"id\":\"0190a000-0000-7000-8000-00000000c001\",\"type\":\"dispatched\",\"at\":\"%s\",\"site\":\"DEP-FRA\",\"shipment\":\"%s\"},"
+		 "{\"id\":\"0190a000-0000-7000-8000-00000000c002\",\"type\":\"handed_over\",\"at\":\"%s\",\"site\":\"HP-MED\",\"shipment\":\"%s\"},"
+		 "{\"id\":\"0190a000-0000-7000-8000-00000000c003\",\"type\":\"received\",\"at\":\"%s\",\"site\":\"UA-UNIT-E\",\"shipment\":\"%s\",\"quantity\":400,\"complete\":true}]}",
+		 at1, ship, at2, ship, at2, ship);
+	ck_assert_msg(req(s, "POST", "/api/v1/events:batch", t.planner, body, &r) == 200,
+		      "batch: %s", r.body);
+	json_t *after = coverage_of_req(s, t.planner, reqid);
+	ck_assert_int_eq(jint(after, "shipped"), jint(before, "shipped") + 500);
+	ck_assert_int_eq(jint(after, "delivered"), jint(before, "delivered") + 400);
+	ck_assert_int_eq(jint(after, "allocated"), jint(before, "allocated"));
+	double eur_after = delivered_eur(s, t.planner, "FRA");
+	ck_assert_msg(eur_after - eur_before > 400.0 * 4200 - 0.5 &&
+		      eur_after - eur_before < 400.0 * 4200 + 0.5,
+		      "FRA delivered %.2f -> %.2f", eur_before, eur_after);
+	json_decref(before);
+	json_decref(after);
+	res_free(&r);
+	server_end(s);
+}
+END_TEST
+
 /* The report's items by id: coverage checked, priority as filtered. */
 static void check_page(const json_t *page, const char *priority, json_t *seen)
 {
@@ -483,8 +587,11 @@ static void check_page(const json_t *page, const char *priority, json_t *seen)
 		ck_assert_pstr_eq(jstr(cov, "requirement"), jstr(it, "id"));
 		ck_assert_int_eq(jint(cov, "requested"), jint(it, "quantity"));
 		ck_assert_int_eq(jint(cov, "remaining"), jint(cov, "requested") - jint(cov, "allocated"));
-		ck_assert_int_eq(jint(cov, "shipped"), 0);
-		ck_assert_int_eq(jint(cov, "delivered"), 0);
+		/* Shipments move what is allocated: never more shipped than
+		 * allocated, never more delivered than shipped. */
+		ck_assert_int_le(jint(cov, "shipped"), jint(cov, "allocated"));
+		ck_assert_int_le(jint(cov, "delivered"), jint(cov, "shipped"));
+		ck_assert_int_ge(jint(cov, "delivered"), 0);
 		json_object_set(seen, jstr(it, "id"), cov);
 	}
 }
@@ -617,6 +724,7 @@ Suite *suite_allocations(void)
 	tcase_add_test(tc, allocation_release);
 	tcase_add_test(tc, allocation_concurrency);
 	tcase_add_test(tc, coverage_report);
+	tcase_add_test(tc, coverage_follows_shipments);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,6 +25,7 @@ int main(void)
 	srunner_add_suite(sr, suite_donations());
 	srunner_add_suite(sr, suite_decisions());
 	srunner_add_suite(sr, suite_import());
+	srunner_add_suite(sr, suite_document());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -13,5 +13,6 @@ Suite *suite_csv(void);       /* test_csv.c: the CSV reader */
 Suite *suite_donations(void); /* test_donations.c: allocation invariants */
 Suite *suite_decisions(void); /* test_decisions.c: silence procedure, manning */
 Suite *suite_import(void);    /* test_import.c: CSV import of requirements, pledges */
+Suite *suite_document(void);  /* test_document.c: transfer documents, DataMatrix, PDF */
 
 #endif

@@ -25,7 +25,8 @@
  *     operation says "security: []", every other operation says
  *     "security:" with "- bearerAuth: []";
  *   - one schema per entity of ESPEC_ALL, named by singular CamelCase
- *     ("substitution_groups" -> SubstitutionGroup), plus <Name>Patch (the
+ *     ("substitution_groups" -> SubstitutionGroup, "repair_capacities" ->
+ *     RepairCapacity), plus <Name>Patch (the
  *     PATCH body: every writable field, each a $ref to the entity's
  *     property) and <Name>Page (a list page);
  *   - a property that is no field of the spec may appear only with
@@ -436,13 +437,16 @@ static long find_route(const char *pattern, const char *method)
 	return -1;
 }
 
-/* "substitution_groups" -> "SubstitutionGroup". */
+/* "substitution_groups" -> "SubstitutionGroup", "repair_capacities" ->
+ * "RepairCapacity". */
 static void schema_name(const char *entity, char *out, size_t size)
 {
 	size_t n = strlen(entity), o = 0;
-	bool up = true;
+	bool up = true, ies = n > 3 && strcmp(entity + n - 3, "ies") == 0;
 
-	if (n && entity[n - 1] == 's')
+	if (ies)
+		n -= 3;
+	else if (n && entity[n - 1] == 's')
 		n--;
 	for (size_t i = 0; i < n && o + 1 < size; i++) {
 		if (entity[i] == '_') {
@@ -452,6 +456,8 @@ static void schema_name(const char *entity, char *out, size_t size)
 		out[o++] = up ? (char)toupper((unsigned char)entity[i]) : entity[i];
 		up = false;
 	}
+	if (ies && o + 1 < size)
+		out[o++] = 'y';
 	out[o] = '\0';
 }
 

@@ -116,13 +116,40 @@ static void bind_record(sqlite3_stmt *st, const struct espec *e, const json_t *r
 	}
 }
 
+/* @e's INSERT on @c, reset with its bindings cleared; prepared on first use
+ * and kept for the connection's life. */
+static sqlite3_stmt *insert_stmt(struct sq_conn *c, const struct espec *e)
+{
+	struct sql q;
+	sqlite3_stmt *st = NULL;
+
+	for (unsigned i = 0; i < c->ninsert; i++) {
+		if (c->insert[i].e == e) {
+			sqlite3_reset(c->insert[i].st);
+			sqlite3_clear_bindings(c->insert[i].st);
+			return c->insert[i].st;
+		}
+	}
+	if (!sql_rec_insert(&q, SQL_SQLITE, e))
+		return NULL;
+	if (c->ninsert == SQ_INSERT_CACHE)
+		return sq_prepare(c, q.text);
+	int rc = sqlite3_prepare_v3(c->db, q.text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sq_status(c, rc, "prepare");
+		return NULL;
+	}
+	c->insert[c->ninsert].e = e;
+	c->insert[c->ninsert++].st = st;
+	return st;
+}
+
 int sq_rec_insert(struct store_tx *tx, const struct espec *e, const json_t *rec)
 {
 	struct sq_conn *c = sq_conn_of(tx);
-	struct sql q;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = insert_stmt(c, e);
 
-	if (!sql_rec_insert(&q, SQL_SQLITE, e) || !(st = sq_prepare(c, q.text)))
+	if (!st)
 		return ST_INTERNAL;
 	bind_record(st, e, rec, -1);
 	return sq_exec_stmt(c, st, "rec_insert");

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 
 #define SQ_STMT_CACHE 128  /* power of two */
+#define SQ_INSERT_CACHE 32
 
 struct sq_stmt_slot {
 	char *sql;
@@ -35,12 +36,25 @@ struct sq_conn {
 	struct sq_stmt_slot cache[SQ_STMT_CACHE];
 	unsigned cached;
 	struct sq_tx tx;
+	bool writing;   /* holds the store's writer mutex */
+	/* Each entity's INSERT, prepared once and kept (not in the cache
+	 * above, which is cleared when full): custody events arrive ten
+	 * thousand to a batch. */
+	struct {
+		const struct espec *e;
+		sqlite3_stmt *st;
+	} insert[SQ_INSERT_CACHE];
+	unsigned ninsert;
 };
 
 struct sq_store {
 	struct store base;
 	char *path;
 	struct store_pool pool;
+	/* Writers of this process queue here before BEGIN IMMEDIATE, rather
+	 * than spin in SQLite's busy handler (which gives up after its
+	 * timeout while a long batch holds the lock). */
+	pthread_mutex_t writer;
 	_Atomic uint64_t errors, retries;
 };
 
