@@ -32,4 +32,23 @@ n export pledges --out "$work/p.csv" >/dev/null
 check "export CSV: a header and the 16 demo pledges" [ "$(wc -l <"$work/p.csv")" -eq 17 ]
 n export pledges --out "$work/p.xlsx" >/dev/null
 check "export XLSX writes a workbook" bash -c "file '$work/p.xlsx' | grep -q 'Excel 2007'"
+
+# ingest: a scanner's log of custody events, in batches, safe to run twice.
+ship=$(n list shipments --json | jq -r '[.[] | select(.status == "planned" and .origin == "DEP-FRA")][0].id')
+line=$(n list shipment_lines "shipment=$ship" --json | jq -r '.[0].id')
+day=$(date -u -d yesterday +%Y-%m-%d)
+for i in 1 2 3 4 5; do
+  printf '{"id":"0190b000-0000-7000-8000-00000000e00%d","type":"dispatched","at":"%sT0%d:00:00Z","site":"DEP-FRA","shipment":"%s","line":"%s","quantity":10}\n' \
+    "$i" "$day" "$i" "$ship" "$line"
+done >"$work/scans.jsonl"
+out=$(n ingest "$work/scans.jsonl" --batch 2)
+check "ingest: three batches with progress" [ "$(grep -c 'of 5 events' <<<"$out")" -eq 3 ]
+check "ingest: the line counts what was dispatched" [ "$(n get shipment_lines "$line" | jq -r .dispatched)" = 50 ]
+out=$(n ingest "$work/scans.jsonl")
+check "ingest again: all already on record" grep -q "Recorded 0 new events.*5 were already on record" <<<"$out"
+check "ingest again: nothing changed" [ "$(n get shipment_lines "$line" | jq -r .dispatched)" = 50 ]
+printf '{"id":"0190b000-0000-7000-8000-00000000e009","type":"dispatched","at":"%sT09:00:00Z","site":"LN-RZE","shipment":"%s"}\n' "$day" "$ship" >"$work/bad.jsonl"
+"$NSATU_BIN" ingest "$work/bad.jsonl" --db "$db" >/dev/null 2>"$work/bad.err"
+check "ingest: a refused batch exits 1" [ $? -eq 1 ]
+check "ingest: and names the field" grep -q "event 0 .*site: a shipment is dispatched at its origin" "$work/bad.err"
 summary cli

@@ -32,7 +32,12 @@ static json_t *read_events(const char *path)
 	json_t *all = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *list;
 
 	if (all) {
-		list = json_is_array(all) ? json_incref(all) : json_incref(json_object_get(all, "events"));
+		/* A file of one line is one event (JSON Lines), unless it is a batch. */
+		if (json_is_object(all) && !json_object_get(all, "events"))
+			list = json_pack("[O]", all);
+		else
+			list = json_is_array(all) ? json_incref(all)
+						  : json_incref(json_object_get(all, "events"));
 		json_decref(all);
 		if (!json_is_array(list)) {
 			fprintf(stderr, "nsatu ingest: %s: expected {\"events\": [...]} or an array\n", path);

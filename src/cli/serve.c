@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -146,6 +147,14 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A batch of events is a 2 MB body and a tree of 100 000 small
+	 * blocks, freed together.  glibc's fast bins then make every larger
+	 * request consolidate them (a tenth of a batch's time, measured);
+	 * without fast bins, and with the heap kept rather than trimmed and
+	 * grown again each request, the batch API runs about 15 % faster. */
+	mallopt(M_MXFAST, 0);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 16 * 1024 * 1024);
 
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned workers = n_threads ? (unsigned)n_threads : cpus > 0 ? (unsigned)cpus : 2;

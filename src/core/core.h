@@ -164,6 +164,9 @@ enum vmode {
 	VM_CREATE,   /* full record: required fields present */
 	VM_REPLACE,  /* full record for PUT: key may be present but must match */
 	VM_PATCH,    /* partial: only the fields given */
+	VM_CREATE_SPARSE, /* as VM_CREATE, but absent nullable fields stay
+			   * absent (the store reads them as null); for bulk
+			   * input where every member costs */
 };
 
 /*

@@ -141,7 +141,7 @@ int espec_validate(const struct espec *e, json_t *obj, enum vmode mode,
 		    json_object_set_new(obj, k, json_real((double)json_integer_value(v))) != 0)
 			return verr_set(err, k, "out of memory");
 	}
-	if (mode != VM_CREATE)
+	if (mode != VM_CREATE && mode != VM_CREATE_SPARSE)
 		return ST_OK;
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct fspec *f = &e->fields[i];
@@ -154,9 +154,11 @@ int espec_validate(const struct espec *e, json_t *obj, enum vmode mode,
 		if (f->type == FT_BOOL)
 			dflt = json_false();
 		else if (f->flags & FS_NULLABLE)
-			dflt = json_null();
+			dflt = mode == VM_CREATE ? json_null() : NULL;
 		else
 			return verr_set(err, f->name, "is required");
+		if (!dflt)
+			continue;
 		if (json_object_set_new(obj, f->name, dflt) != 0)
 			return verr_set(err, f->name, "out of memory");
 	}

@@ -11,6 +11,7 @@
  */
 #include "http.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,4 +172,130 @@ int http_decode_json(const char *body, size_t len, json_t **out, struct verr *er
 	}
 	*out = v;
 	return ST_OK;
+}
+
+/* ---- Large batches on two threads. ------------------------------------------ */
+
+struct half {
+	char *text;
+	size_t len;
+	json_t *v;
+};
+
+static void *parse_half(void *arg)
+{
+	struct half *h = arg;
+
+	h->v = json_loadb(h->text, h->len, JSON_REJECT_DUPLICATES, NULL);
+	return NULL;
+}
+
+static size_t skip_ws(const char *s, size_t i, size_t n)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	return i;
+}
+
+/* "[" @s[0..n) "]" as a new buffer. */
+static bool bracket(struct half *h, const char *s, size_t n)
+{
+	if (!(h->text = malloc(n + 2)))
+		return false;
+	h->text[0] = '[';
+	memcpy(h->text + 1, s, n);
+	h->text[n + 1] = ']';
+	h->len = n + 2;
+	return true;
+}
+
+/*
+ * The array of {"@key": [...]} in @s, as [*@from, *@to) (the brackets'
+ * positions), cut at a top-level comma past its middle (*@cut).  false when
+ * the body has another shape, or the array no top-level comma there.
+ */
+static bool find_cut(const char *s, size_t n, const char *key, size_t *from, size_t *to,
+		     size_t *cut)
+{
+	size_t k = strlen(key), i = skip_ws(s, 0, n), end = n;
+	bool in_string = false, escaped = false;
+	long depth = 0;
+
+	if (i >= n || s[i++] != '{' || (i = skip_ws(s, i, n)) + k + 2 > n || s[i] != '"' ||
+	    memcmp(s + i + 1, key, k) != 0 || s[i + k + 1] != '"')
+		return false;
+	i = skip_ws(s, i + k + 2, n);
+	if (i >= n || s[i++] != ':' || (i = skip_ws(s, i, n)) >= n || s[i] != '[')
+		return false;
+	*from = i;
+	while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r' ||
+			   s[end - 1] == '\n'))
+		end--;
+	if (end <= i || s[--end] != '}')
+		return false;
+	while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r' ||
+			   s[end - 1] == '\n'))
+		end--;
+	if (end <= i + 1 || s[--end] != ']')
+		return false;
+	*to = end;
+	*cut = 0;
+	for (size_t j = *from + 1; j < end; j++) {
+		char c = s[j];
+		if (in_string) {
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth < 0)
+				return false;  /* the array ends early: another shape */
+		} else if (c == ',' && depth == 0 && !*cut && j >= *from + (end - *from) / 2) {
+			*cut = j;
+		}
+	}
+	if (!*cut || depth != 0 || in_string)
+		return false;
+	/* Both halves must hold something: "[1,]" is no array of two. */
+	return skip_ws(s, *from + 1, *cut) < *cut && skip_ws(s, *cut + 1, end) < end;
+}
+
+int http_decode_json_split(const char *body, size_t len, const char *key, size_t min_len,
+			   json_t **out, struct verr *err)
+{
+	struct half a = {0}, b = {0};
+	size_t from, to, cut;
+	pthread_t th;
+	bool threaded = false;
+	json_t *obj = NULL;
+
+	*out = NULL;
+	if (len < min_len || !find_cut(body, len, key, &from, &to, &cut) ||
+	    !bracket(&a, body + from + 1, cut - from - 1) || !bracket(&b, body + cut + 1, to - cut - 1))
+		goto whole;
+	threaded = pthread_create(&th, NULL, parse_half, &b) == 0;
+	parse_half(&a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		parse_half(&b);
+	if (!json_is_array(a.v) || !json_is_array(b.v) || json_array_extend(a.v, b.v) != 0 ||
+	    !(obj = json_object()) || json_object_set(obj, key, a.v) != 0)
+		goto whole;
+	*out = obj;
+	obj = NULL;
+whole:
+	free(a.text);
+	free(b.text);
+	json_decref(a.v);
+	json_decref(b.v);
+	json_decref(obj);
+	/* Any doubt: the usual decoder, with its errors. */
+	return *out ? ST_OK : http_decode_json(body, len, out, err);
 }

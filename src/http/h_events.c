@@ -30,7 +30,7 @@ static void reply_refused(struct http_req *rq, json_t *report, const struct verr
 
 void h_event_batch(struct http_req *rq)
 {
-	json_t *body = http_body_json(rq), *report = NULL;
+	json_t *body = http_body_json_batch(rq, "events"), *report = NULL;
 	struct verr err = {.field = ""};
 	int rc;
 
@@ -44,7 +44,7 @@ void h_event_batch(struct http_req *rq)
 		return;
 	}
 	rc = svc_events_ingest(rq->svc, &rq->who, events, &report, &err);
-	json_decref(body);
+	rq->keep = body;  /* freed once the answer is on its way */
 	if (rc == ST_OK)
 		http_reply_json(rq, 200, report);
 	else if (rc == ST_INVALID && report)

@@ -12,6 +12,7 @@
 struct http_req;
 typedef void (*http_handler)(struct http_req *rq);
 
+
 enum {
 	R_PUBLIC = 1u << 0,
 	R_BATCH = 1u << 1,   /* takes a large body (up to max_batch_body) */
@@ -58,6 +59,9 @@ struct http_req {
 	bool no_store;  /* Cache-Control: no-store (tokens) */
 	char disposition[128];  /* Content-Disposition for downloads */
 	bool close;             /* Connection: close (shutting down) */
+	/* A large parsed body to release once the answer is on its way (a
+	 * batch's tree takes milliseconds to free). */
+	json_t *keep;
 };
 
 /* ---- Responses (reply.c, problem.c). --------------------------------------- */
@@ -113,6 +117,9 @@ const char *http_query(struct http_req *rq, const char *name);
 /* Decode the body as a JSON object; on failure answers 400/415 and
  * returns NULL. */
 json_t *http_body_json(struct http_req *rq);
+/* The same for a batch body {"@key": [...]}, decoded on two threads when
+ * large (http_decode_json_split). */
+json_t *http_body_json_batch(struct http_req *rq, const char *key);
 
 /* Refuse a query parameter not in @allowed (NULL-terminated), or one given
  * twice, with 400 naming it; true when the query is fine. */

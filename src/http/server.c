@@ -358,6 +358,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)code;
 	if (!rq)
 		return;
+	json_decref(rq->keep);
 	free(rq->body);
 	free(rq->out);
 	free(rq);

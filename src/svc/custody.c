@@ -33,21 +33,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
-static long long num(const json_t *rec, const char *field)
-{
-	return json_integer_value(json_object_get(rec, field));
-}
-
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
 /* Records of the working set are private to it (loaded from the store),
  * so their values are changed in place where they already have the type. */
 static void set_str(json_t *rec, const char *field, const char *v)
@@ -154,7 +139,7 @@ static json_t *adopt_asset(struct custody *c, json_t *asset)
 	char key[96];
 	json_t *have;
 
-	asset_key(str(asset, "item"), str(asset, "serial"), key, sizeof key);
+	asset_key(rec_str(asset, "item"), rec_str(asset, "serial"), key, sizeof key);
 	if ((have = json_object_get(c->assets, key)))
 		return have;
 	if (json_object_set(c->assets, key, asset) != 0)
@@ -178,31 +163,18 @@ int custody_asset(struct custody *c, const char *item, const char *serial, json_
 	return *out ? ST_OK : ST_INTERNAL;
 }
 
-/* Records of @e whose @field is @value, as a new array. */
-static int rows_where(struct store_tx *tx, const struct espec *e, const char *field,
-		      const char *value, json_t **rows)
-{
-	json_t *v = json_string(value);
-	struct store_filter f = {espec_field(e, field), v, false};
-	struct store_query q = {&f, 1, NULL, 10000000};
-	int rc = v ? store_rec_list(tx, e, &q, rows) : ST_INTERNAL;
-
-	json_decref(v);
-	return rc;
-}
-
 /* A shipment's lines, legs or assets, each record shared with its cache. */
 static int children(struct custody *c, json_t *index, json_t *cache, const struct espec *e,
 		    const json_t *ship, json_t **out)
 {
-	const char *id = str(ship, "id");
+	const char *id = rec_str(ship, "id");
 	json_t *rows = NULL, *row, *list;
 	size_t i;
 	int rc;
 
 	if ((*out = json_object_get(index, id)))
 		return ST_OK;
-	if ((rc = rows_where(c->tx, e, "shipment", id, &rows)) != ST_OK)
+	if ((rc = svc_rows(c->tx, e, "shipment", id, &rows)) != ST_OK)
 		return rc;
 	if (!(list = json_array()))
 		goto oom;
@@ -210,9 +182,9 @@ static int children(struct custody *c, json_t *index, json_t *cache, const struc
 		json_t *rec;
 		if (e == &ESPEC_ASSETS) {
 			rec = adopt_asset(c, row);
-		} else if (!(rec = json_object_get(cache, str(row, "id")))) {
+		} else if (!(rec = json_object_get(cache, rec_str(row, "id")))) {
 			rec = row;
-			if (cache && json_object_set(cache, str(row, "id"), row) != 0)
+			if (cache && json_object_set(cache, rec_str(row, "id"), row) != 0)
 				rec = NULL;
 		}
 		if (!rec || json_array_append(list, rec) != 0)
@@ -251,7 +223,7 @@ int custody_line(struct custody *c, const char *id, json_t **out)
 
 int custody_touch(struct custody *c, const struct espec *e, json_t *rec)
 {
-	const char *id = str(rec, e->key);
+	const char *id = rec_str(rec, e->key);
 	size_t n = strlen(e->name), m = id ? strlen(id) : 0;
 	char key[128];
 
@@ -278,9 +250,9 @@ int custody_flush(struct custody *c)
 		e = espec_find(name);
 		if (!e)
 			return ST_INTERNAL;
-		int64_t version = num(rec, "version");
+		int64_t version = rec_num(rec, "version");
 		set_int(rec, "version", version + 1);
-		if ((rc = store_rec_update(c->tx, e, str(rec, e->key), rec, version)) != ST_OK)
+		if ((rc = store_rec_update(c->tx, e, rec_str(rec, e->key), rec, version)) != ST_OK)
 			return rc;
 	}
 	json_object_clear(c->dirty);
@@ -323,13 +295,13 @@ static void date_next_year(const char *at, char out[11])
 /* When the next serial inventory of a sensitive @asset is due. */
 static void refresh_due(json_t *asset)
 {
-	const char *handed = str(asset, "handed_over_at");
-	const char *last = str(asset, "last_inventory_at");
-	const char *status = str(asset, "status");
+	const char *handed = rec_str(asset, "handed_over_at");
+	const char *last = rec_str(asset, "last_inventory_at");
+	const char *status = rec_str(asset, "status");
 	char due[11];
 
 	if (!json_is_true(json_object_get(asset, "sensitive")) || !handed ||
-	    is(status, "lost") || is(status, "destroyed") || is(status, "expended")) {
+	    str_is(status, "lost") || str_is(status, "destroyed") || str_is(status, "expended")) {
 		set_str(asset, "inventory_due", NULL);
 		return;
 	}
@@ -368,7 +340,7 @@ static int fail(struct fx *x, int status, const char *field, const char *fmt, ..
 
 static int touch_asset(struct fx *x, json_t *asset)
 {
-	const char *last = str(asset, "last_event_at");
+	const char *last = rec_str(asset, "last_event_at");
 
 	if (!last || strcmp(x->at, last) >= 0)
 		set_str(asset, "last_event_at", x->at);
@@ -378,16 +350,16 @@ static int touch_asset(struct fx *x, json_t *asset)
 
 static bool ended(const json_t *asset)
 {
-	const char *s = str(asset, "status");
-	return is(s, "lost") || is(s, "destroyed") || is(s, "expended");
+	const char *s = rec_str(asset, "status");
+	return str_is(s, "lost") || str_is(s, "destroyed") || str_is(s, "expended");
 }
 
 /* Set @field of @a to @v (NULL: null); true when that changed it. */
 static bool change(json_t *a, const char *field, const char *v)
 {
-	const char *have = str(a, field);
+	const char *have = rec_str(a, field);
 
-	if (v ? is(have, v) : !have)
+	if (v ? str_is(have, v) : !have)
 		return false;
 	set_str(a, field, v);
 	return true;
@@ -407,14 +379,16 @@ static int each_asset(struct fx *x, const json_t *line, bool (*fn)(struct fx *, 
 
 	if (x->asset)
 		return fn(x, x->asset) ? touch_asset(x, x->asset) : ST_OK;
-	if (!x->ship)
+	/* A line without serials carries no assets: most scans are of bulk
+	 * lines (pallets of rounds), so this is the common way out. */
+	if (!x->ship || (line && !rec_str(line, "serials")))
 		return ST_OK;
 	if ((rc = custody_assets_of(x->c, x->ship, &assets)) != ST_OK)
 		return rc;
 	json_array_foreach(assets, i, a) {
-		if (ended(a) || !is(str(a, "shipment"), str(x->ship, "id")))
+		if (ended(a) || !str_is(rec_str(a, "shipment"), rec_str(x->ship, "id")))
 			continue;
-		if (line && !is(str(a, "line"), str(line, "id")))
+		if (line && !str_is(rec_str(a, "line"), rec_str(line, "id")))
 			continue;
 		if (fn(x, a) && (rc = touch_asset(x, a)) != ST_OK)
 			return rc;
@@ -430,20 +404,20 @@ static bool go_in_transit(struct fx *x, json_t *a)
 
 static bool go_to_site(struct fx *x, json_t *a)
 {
-	return is(str(a, "status"), "in_transit") && change(a, "location", x->site);
+	return str_is(rec_str(a, "status"), "in_transit") && change(a, "location", x->site);
 }
 
 static bool go_moving(struct fx *x, json_t *a)
 {
 	(void)x;
-	return is(str(a, "status"), "in_transit") && change(a, "location", NULL);
+	return str_is(rec_str(a, "status"), "in_transit") && change(a, "location", NULL);
 }
 
 static bool go_handed_over(struct fx *x, json_t *a)
 {
-	const char *have = str(a, "handed_over_at");
+	const char *have = rec_str(a, "handed_over_at");
 
-	if (!is(str(a, "status"), "in_transit"))
+	if (!str_is(rec_str(a, "status"), "in_transit"))
 		return false;  /* still at the depot, or already in service */
 	/* The earliest hand-over counts (scans may arrive out of order). */
 	return (!have || strcmp(x->at, have) < 0) && change(a, "handed_over_at", x->at);
@@ -453,12 +427,12 @@ static bool go_received(struct fx *x, json_t *a)
 {
 	bool changed;
 
-	if (!is(str(a, "status"), "in_transit") && x->asset != a)
+	if (!str_is(rec_str(a, "status"), "in_transit") && x->asset != a)
 		return false;
-	bool to_repair = is(str(x->ship, "purpose"), "to_repair");
+	bool to_repair = str_is(rec_str(x->ship, "purpose"), "to_repair");
 	changed = change(a, "status", to_repair ? "damaged" : "in_service") |
 		  change(a, "location", x->site);
-	if (is(str(x->ship, "purpose"), "delivery") && !str(a, "handed_over_at"))
+	if (str_is(rec_str(x->ship, "purpose"), "delivery") && !rec_str(a, "handed_over_at"))
 		changed |= change(a, "handed_over_at", x->at);
 	return changed;
 }
@@ -471,12 +445,12 @@ static bool go_damaged(struct fx *x, json_t *a)
 
 static bool go_ended(struct fx *x, json_t *a)
 {
-	const char *status = is(x->type, "discrepancy") ? "lost" : x->type;
+	const char *status = str_is(x->type, "discrepancy") ? "lost" : x->type;
 
 	set_str(a, "status", status);
-	if (!is(status, "expended")) {
+	if (!str_is(status, "expended")) {
 		set_str(a, "lost_at", x->at);
-		set_str(a, "loss_reported_at", str(x->ev, "recorded_at"));
+		set_str(a, "loss_reported_at", rec_str(x->ev, "recorded_at"));
 	}
 	return true;
 }
@@ -484,7 +458,7 @@ static bool go_ended(struct fx *x, json_t *a)
 /* The line the event names, if any, checked to be the shipment's. */
 static int named_line(struct fx *x, json_t **line)
 {
-	const char *id = str(x->ev, "line");
+	const char *id = rec_str(x->ev, "line");
 	int rc;
 
 	*line = NULL;
@@ -492,9 +466,9 @@ static int named_line(struct fx *x, json_t **line)
 		return ST_OK;
 	if ((rc = custody_line(x->c, id, line)) != ST_OK)
 		return rc == ST_NOT_FOUND ? fail(x, ST_INVALID, "line", "no line %s", id) : rc;
-	if (!is(str(*line, "shipment"), str(x->ship, "id")))
+	if (!str_is(rec_str(*line, "shipment"), rec_str(x->ship, "id")))
 		return fail(x, ST_INVALID, "line", "%s is not a line of shipment %s", id,
-			    str(x->ship, "id"));
+			    rec_str(x->ship, "id"));
 	return ST_OK;
 }
 
@@ -502,7 +476,7 @@ static int named_line(struct fx *x, json_t **line)
  * on, or every line of the shipment. */
 static int target_lines(struct fx *x, json_t **out, json_t **own)
 {
-	const char *line_id = str(x->ev, "line");
+	const char *line_id = rec_str(x->ev, "line");
 	json_t *lines, *line;
 	int rc;
 
@@ -510,10 +484,10 @@ static int target_lines(struct fx *x, json_t **out, json_t **own)
 	if ((rc = custody_lines_of(x->c, x->ship, &lines)) != ST_OK)
 		return rc;
 	if (!line_id && x->asset) {
-		if (!is(str(x->asset, "shipment"), str(x->ship, "id")))
+		if (!str_is(rec_str(x->asset, "shipment"), rec_str(x->ship, "id")))
 			return fail(x, ST_INVALID, "serial", "%s is not on shipment %s",
-				    str(x->asset, "serial"), str(x->ship, "id"));
-		line_id = str(x->asset, "line");
+				    rec_str(x->asset, "serial"), rec_str(x->ship, "id"));
+		line_id = rec_str(x->asset, "line");
 	}
 	if (!line_id) {
 		*out = lines;
@@ -522,12 +496,12 @@ static int target_lines(struct fx *x, json_t **out, json_t **own)
 	if ((rc = custody_line(x->c, line_id, &line)) != ST_OK)
 		return rc == ST_NOT_FOUND ? fail(x, ST_INVALID, "line", "no line %s%s", line_id, "")
 					  : rc;
-	if (!is(str(line, "shipment"), str(x->ship, "id")))
+	if (!str_is(rec_str(line, "shipment"), rec_str(x->ship, "id")))
 		return fail(x, ST_INVALID, "line", "%s is not a line of shipment %s", line_id,
-			    str(x->ship, "id"));
-	if (x->asset && !is(str(x->asset, "line"), line_id))
+			    rec_str(x->ship, "id"));
+	if (x->asset && !str_is(rec_str(x->asset, "line"), line_id))
 		return fail(x, ST_INVALID, "serial", "%s is not on line %s",
-			    str(x->asset, "serial"), line_id);
+			    rec_str(x->asset, "serial"), line_id);
 	if (!(*own = json_array()) || json_array_append(*own, line) != 0)
 		return ST_INTERNAL;
 	*out = *own;
@@ -559,21 +533,21 @@ static int units(struct fx *x, const json_t *line, size_t nlines, long long avai
 static bool serialized_line(struct fx *x, const json_t *line)
 {
 	json_t *item;
-	return custody_item(x->c, str(line, "item"), &item) == ST_OK &&
+	return custody_item(x->c, rec_str(line, "item"), &item) == ST_OK &&
 	       json_is_true(json_object_get(item, "serialized"));
 }
 
 static int close_if_done(struct fx *x, json_t *line, bool complete)
 {
 	if (complete) {
-		set_int(line, "short", num(line, "short") + num(line, "in_transit"));
+		set_int(line, "short", rec_num(line, "short") + rec_num(line, "in_transit"));
 		set_int(line, "in_transit", 0);
 	}
 	/* The receipt confirmation closes a line even if part of it never
 	 * left: what was not dispatched was never shipped. */
-	if (num(line, "in_transit") == 0 &&
-	    (complete || (num(line, "dispatched") == num(line, "quantity") &&
-			  num(line, "dispatched") > 0)))
+	if (rec_num(line, "in_transit") == 0 &&
+	    (complete || (rec_num(line, "dispatched") == rec_num(line, "quantity") &&
+			  rec_num(line, "dispatched") > 0)))
 		set_str(line, "status", "closed");
 	return custody_touch(x->c, &ESPEC_LINES, line);
 }
@@ -588,12 +562,12 @@ static int maybe_received(struct fx *x)
 	if ((rc = custody_lines_of(x->c, x->ship, &lines)) != ST_OK)
 		return rc;
 	json_array_foreach(lines, i, l) {
-		if (!is(str(l, "status"), "closed"))
+		if (!str_is(rec_str(l, "status"), "closed"))
 			return ST_OK;
 	}
 	set_str(x->ship, "status", "received");
-	set_str(x->ship, "location", str(x->ship, "destination"));
-	if (!str(x->ship, "received_at"))
+	set_str(x->ship, "location", rec_str(x->ship, "destination"));
+	if (!rec_str(x->ship, "received_at"))
 		set_str(x->ship, "received_at", x->at);
 	return ST_OK;
 }
@@ -605,18 +579,18 @@ static int on_dispatched(struct fx *x)
 	long long total = 0;
 	int rc;
 
-	if (!is(x->site, str(x->ship, "origin")))
+	if (!str_is(x->site, rec_str(x->ship, "origin")))
 		return fail(x, ST_INVALID, "site", "a shipment is dispatched at its origin %s%s",
-			    str(x->ship, "origin"), "");
+			    rec_str(x->ship, "origin"), "");
 	if ((rc = target_lines(x, &lines, &own)) != ST_OK)
 		goto done;
 	json_array_foreach(lines, i, line) {
-		long long left = num(line, "quantity") - num(line, "dispatched"), q = 0;
-		if (is(str(line, "status"), "closed")) {
-			if (json_array_size(lines) > 1 && !str(x->ev, "line") && !x->asset)
+		long long left = rec_num(line, "quantity") - rec_num(line, "dispatched"), q = 0;
+		if (str_is(rec_str(line, "status"), "closed")) {
+			if (json_array_size(lines) > 1 && !rec_str(x->ev, "line") && !x->asset)
 				continue;  /* a whole-shipment dispatch skips closed lines */
 			rc = fail(x, ST_CONFLICT, "line", "line %s is closed by its receipt; ship "
-				  "the rest on a new line", str(line, "id"));
+				  "the rest on a new line", rec_str(line, "id"));
 			goto done;
 		}
 		if ((rc = units(x, line, json_array_size(lines), left, &q)) != ST_OK)
@@ -624,21 +598,21 @@ static int on_dispatched(struct fx *x)
 		if (!x->asset && json_is_integer(json_object_get(x->ev, "quantity")) &&
 		    serialized_line(x, line)) {
 			rc = fail(x, ST_INVALID, "quantity", "line %s is serialized: dispatch it by "
-				  "serial or as a whole", str(line, "id"));
+				  "serial or as a whole", rec_str(line, "id"));
 			goto done;
 		}
-		if (x->asset && (is(str(x->asset, "status"), "in_transit") || ended(x->asset))) {
+		if (x->asset && (str_is(rec_str(x->asset, "status"), "in_transit") || ended(x->asset))) {
 			rc = fail(x, ST_CONFLICT, "serial", "%s is %s; it cannot be dispatched",
-				  str(x->asset, "serial"), str(x->asset, "status"));
+				  rec_str(x->asset, "serial"), rec_str(x->asset, "status"));
 			goto done;
 		}
 		if (q > left) {
 			rc = fail(x, ST_CONFLICT, "quantity", "dispatching %lld units, but only %lld "
-				  "are left to dispatch on line %s", q, left, str(line, "id"));
+				  "are left to dispatch on line %s", q, left, rec_str(line, "id"));
 			goto done;
 		}
-		set_int(line, "dispatched", num(line, "dispatched") + q);
-		set_int(line, "in_transit", num(line, "in_transit") + q);
+		set_int(line, "dispatched", rec_num(line, "dispatched") + q);
+		set_int(line, "in_transit", rec_num(line, "in_transit") + q);
 		total += q;
 		if ((rc = custody_touch(x->c, &ESPEC_LINES, line)) != ST_OK ||
 		    (rc = each_asset(x, line, go_in_transit)) != ST_OK)
@@ -646,21 +620,21 @@ static int on_dispatched(struct fx *x)
 	}
 	if (total == 0) {
 		rc = fail(x, ST_CONFLICT, "shipment", "%s has nothing left to dispatch%s",
-			  str(x->ship, "id"), "");
+			  rec_str(x->ship, "id"), "");
 		goto done;
 	}
-	if (is(str(x->ship, "status"), "planned")) {
+	if (str_is(rec_str(x->ship, "status"), "planned")) {
 		set_str(x->ship, "status", "in_transit");
 		set_str(x->ship, "location", NULL);
 	}
-	if (!str(x->ship, "dispatched_at") || strcmp(x->at, str(x->ship, "dispatched_at")) < 0)
+	if (!rec_str(x->ship, "dispatched_at") || strcmp(x->at, rec_str(x->ship, "dispatched_at")) < 0)
 		set_str(x->ship, "dispatched_at", x->at);
 	json_t *legs, *leg;
 	if ((rc = custody_legs_of(x->c, x->ship, &legs)) != ST_OK)
 		goto done;
 	json_array_foreach(legs, i, leg) {
-		if (num(leg, "seq") == 1 &&
-		    (!str(leg, "departed_at") || strcmp(x->at, str(leg, "departed_at")) < 0)) {
+		if (rec_num(leg, "seq") == 1 &&
+		    (!rec_str(leg, "departed_at") || strcmp(x->at, rec_str(leg, "departed_at")) < 0)) {
 			set_str(leg, "departed_at", x->at);
 			rc = custody_touch(x->c, &ESPEC_LEGS, leg);
 		}
@@ -674,21 +648,21 @@ done:
 static int on_stop(struct fx *x, bool arriving)
 {
 	json_t *legs, *leg;
-	bool on_route = is(x->site, str(x->ship, "destination")) ||
-			is(x->site, str(x->ship, "handover_point")) ||
-			(!arriving && is(x->site, str(x->ship, "origin")));
+	bool on_route = str_is(x->site, rec_str(x->ship, "destination")) ||
+			str_is(x->site, rec_str(x->ship, "handover_point")) ||
+			(!arriving && str_is(x->site, rec_str(x->ship, "origin")));
 	size_t i;
 	int rc;
 
 	if ((rc = custody_legs_of(x->c, x->ship, &legs)) != ST_OK)
 		return rc;
 	json_array_foreach(legs, i, leg) {
-		const char *end = str(leg, arriving ? "to_site" : "from_site");
-		if (!is(end, x->site))
+		const char *end = rec_str(leg, arriving ? "to_site" : "from_site");
+		if (!str_is(end, x->site))
 			continue;
 		on_route = true;
 		const char *field = arriving ? "arrived_at" : "departed_at";
-		if (!str(leg, field) || strcmp(x->at, str(leg, field)) < 0) {
+		if (!rec_str(leg, field) || strcmp(x->at, rec_str(leg, field)) < 0) {
 			set_str(leg, field, x->at);
 			if ((rc = custody_touch(x->c, &ESPEC_LEGS, leg)) != ST_OK)
 				return rc;
@@ -696,9 +670,9 @@ static int on_stop(struct fx *x, bool arriving)
 	}
 	if (!on_route)
 		return fail(x, ST_INVALID, "site", "%s is not a stop on the route of %s", x->site,
-			    str(x->ship, "id"));
-	if (x->latest && !is(str(x->ship, "status"), "received")) {
-		if (!is(str(x->ship, "status"), "handed_over"))
+			    rec_str(x->ship, "id"));
+	if (x->latest && !str_is(rec_str(x->ship, "status"), "received")) {
+		if (!str_is(rec_str(x->ship, "status"), "handed_over"))
 			set_str(x->ship, "status", arriving ? "at_node" : "in_transit");
 		set_str(x->ship, "location", arriving ? x->site : NULL);
 	}
@@ -713,19 +687,19 @@ static int on_stop(struct fx *x, bool arriving)
 
 static int on_handed_over(struct fx *x)
 {
-	const char *point = str(x->ship, "handover_point");
+	const char *point = rec_str(x->ship, "handover_point");
 
 	if (!point)
 		return fail(x, ST_INVALID, "shipment", "%s has no hand-over point (repair transport "
-			    "stays with %s)", str(x->ship, "id"), str(x->ship, "nation"));
-	if (!is(x->site, point))
+			    "stays with %s)", rec_str(x->ship, "id"), rec_str(x->ship, "nation"));
+	if (!str_is(x->site, point))
 		return fail(x, ST_INVALID, "site", "custody passes at the hand-over point %s%s",
 			    point, "");
-	if (!is(str(x->ship, "status"), "received"))
+	if (!str_is(rec_str(x->ship, "status"), "received"))
 		set_str(x->ship, "status", "handed_over");
 	if (x->latest)
 		set_str(x->ship, "location", x->site);
-	if (!str(x->ship, "handed_over_at") || strcmp(x->at, str(x->ship, "handed_over_at")) < 0)
+	if (!rec_str(x->ship, "handed_over_at") || strcmp(x->at, rec_str(x->ship, "handed_over_at")) < 0)
 		set_str(x->ship, "handed_over_at", x->at);
 	json_t *line;
 	int rc = named_line(x, &line);
@@ -739,24 +713,24 @@ static int on_received(struct fx *x)
 	size_t i;
 	int rc;
 
-	if (!is(x->site, str(x->ship, "destination")))
+	if (!str_is(x->site, rec_str(x->ship, "destination")))
 		return fail(x, ST_INVALID, "site", "%s is received at its destination %s",
-			    str(x->ship, "id"), str(x->ship, "destination"));
+			    rec_str(x->ship, "id"), rec_str(x->ship, "destination"));
 	if ((rc = target_lines(x, &lines, &own)) != ST_OK)
 		goto done;
 	json_array_foreach(lines, i, line) {
-		long long in = num(line, "in_transit"), q = 0;
+		long long in = rec_num(line, "in_transit"), q = 0;
 		if ((rc = units(x, line, json_array_size(lines), in, &q)) != ST_OK)
 			goto done;
-		if (x->asset && !is(str(x->asset, "status"), "in_transit")) {
+		if (x->asset && !str_is(rec_str(x->asset, "status"), "in_transit")) {
 			rc = fail(x, ST_CONFLICT, "serial", "%s is %s, not in transit",
-				  str(x->asset, "serial"), str(x->asset, "status"));
+				  rec_str(x->asset, "serial"), rec_str(x->asset, "status"));
 			goto done;
 		}
 		long long take = q < in ? q : in;
-		set_int(line, "received", num(line, "received") + take);
+		set_int(line, "received", rec_num(line, "received") + take);
 		set_int(line, "in_transit", in - take);
-		set_int(line, "over", num(line, "over") + (q - take));
+		set_int(line, "over", rec_num(line, "over") + (q - take));
 		if ((rc = each_asset(x, line, go_received)) != ST_OK ||
 		    (rc = close_if_done(x, line, complete)) != ST_OK)
 			goto done;
@@ -771,17 +745,17 @@ done:
  * a time: the serial says which asset. */
 static int by_serial(struct fx *x, const json_t *line)
 {
-	const char *kind = str(x->ev, "discrepancy");
+	const char *kind = rec_str(x->ev, "discrepancy");
 
-	if (x->asset || !serialized_line(x, line) || is(kind, "over") || is(kind, "wrong_item"))
+	if (x->asset || !serialized_line(x, line) || str_is(kind, "over") || str_is(kind, "wrong_item"))
 		return ST_OK;
 	return fail(x, ST_INVALID, "serial", "line %s is serialized: report each unit by its "
-		    "item and serial", str(line, "id"));
+		    "item and serial", rec_str(line, "id"));
 }
 
 static int on_discrepancy(struct fx *x)
 {
-	const char *kind = str(x->ev, "discrepancy");
+	const char *kind = rec_str(x->ev, "discrepancy");
 	json_t *lines, *own = NULL, *line;
 	size_t i;
 	int rc;
@@ -796,31 +770,31 @@ static int on_discrepancy(struct fx *x)
 			goto done;
 		if ((rc = units(x, line, json_array_size(lines), 0, &q)) != ST_OK)
 			goto done;
-		if (is(kind, "short")) {
-			if (q > num(line, "in_transit") ||
-			    (x->asset && !is(str(x->asset, "status"), "in_transit"))) {
+		if (str_is(kind, "short")) {
+			if (q > rec_num(line, "in_transit") ||
+			    (x->asset && !str_is(rec_str(x->asset, "status"), "in_transit"))) {
 				rc = fail(x, ST_CONFLICT, "quantity", "more is reported short than is "
-					  "in transit on line %s%s", str(line, "id"), "");
+					  "in transit on line %s%s", rec_str(line, "id"), "");
 				goto done;
 			}
-			set_int(line, "short", num(line, "short") + q);
-			set_int(line, "in_transit", num(line, "in_transit") - q);
+			set_int(line, "short", rec_num(line, "short") + q);
+			set_int(line, "in_transit", rec_num(line, "in_transit") - q);
 			if (x->asset && (rc = each_asset(x, line, go_ended)) != ST_OK)
 				goto done;
 			if ((rc = close_if_done(x, line, false)) != ST_OK ||
 			    (rc = maybe_received(x)) != ST_OK)
 				goto done;
-		} else if (is(kind, "damaged")) {
-			if (q > num(line, "received") + num(line, "in_transit")) {
+		} else if (str_is(kind, "damaged")) {
+			if (q > rec_num(line, "received") + rec_num(line, "in_transit")) {
 				rc = fail(x, ST_CONFLICT, "quantity", "more is reported damaged than "
-					  "line %s carries%s", str(line, "id"), "");
+					  "line %s carries%s", rec_str(line, "id"), "");
 				goto done;
 			}
-			set_int(line, "damaged", num(line, "damaged") + q);
+			set_int(line, "damaged", rec_num(line, "damaged") + q);
 			if (x->asset && (rc = each_asset(x, line, go_damaged)) != ST_OK)
 				goto done;
 		} else {
-			set_int(line, kind, num(line, kind) + q);
+			set_int(line, kind, rec_num(line, kind) + q);
 		}
 		if ((rc = custody_touch(x->c, &ESPEC_LINES, line)) != ST_OK)
 			goto done;
@@ -840,15 +814,15 @@ static int on_end(struct fx *x)
 	if (x->asset) {
 		if (ended(x->asset))
 			return fail(x, ST_CONFLICT, "serial", "%s is already %s",
-				    str(x->asset, "serial"), str(x->asset, "status"));
-		bool moving = is(str(x->asset, "status"), "in_transit");
-		if (is(x->type, "expended") && moving)
+				    rec_str(x->asset, "serial"), rec_str(x->asset, "status"));
+		bool moving = str_is(rec_str(x->asset, "status"), "in_transit");
+		if (str_is(x->type, "expended") && moving)
 			return fail(x, ST_CONFLICT, "type", "%s is in transit; it cannot be expended%s",
-				    str(x->asset, "serial"), "");
+				    rec_str(x->asset, "serial"), "");
 		if (moving && x->ship && (rc = target_lines(x, &lines, &own)) == ST_OK) {
 			json_array_foreach(lines, i, line) {
-				set_int(line, "lost", num(line, "lost") + 1);
-				set_int(line, "in_transit", num(line, "in_transit") - 1);
+				set_int(line, "lost", rec_num(line, "lost") + 1);
+				set_int(line, "in_transit", rec_num(line, "in_transit") - 1);
 				if ((rc = close_if_done(x, line, false)) != ST_OK ||
 				    (rc = maybe_received(x)) != ST_OK)
 					break;
@@ -863,22 +837,22 @@ static int on_end(struct fx *x)
 	if (!x->ship)
 		return fail(x, ST_INVALID, "serial", "give the serial, or the shipment and line, "
 			    "of what was %s%s", x->type, "");
-	if (is(x->type, "expended"))
+	if (str_is(x->type, "expended"))
 		return fail(x, ST_INVALID, "serial", "only a serialized asset is expended%s%s", "", "");
 	if ((rc = target_lines(x, &lines, &own)) != ST_OK)
 		goto done;
 	json_array_foreach(lines, i, line) {
 		long long q = 0;
 		if ((rc = by_serial(x, line)) != ST_OK ||
-		    (rc = units(x, line, json_array_size(lines), num(line, "in_transit"), &q)) != ST_OK)
+		    (rc = units(x, line, json_array_size(lines), rec_num(line, "in_transit"), &q)) != ST_OK)
 			goto done;
-		if (q > num(line, "in_transit")) {
+		if (q > rec_num(line, "in_transit")) {
 			rc = fail(x, ST_CONFLICT, "quantity", "more is reported lost than is in "
-				  "transit on line %s%s", str(line, "id"), "");
+				  "transit on line %s%s", rec_str(line, "id"), "");
 			goto done;
 		}
-		set_int(line, "lost", num(line, "lost") + q);
-		set_int(line, "in_transit", num(line, "in_transit") - q);
+		set_int(line, "lost", rec_num(line, "lost") + q);
+		set_int(line, "in_transit", rec_num(line, "in_transit") - q);
 		if ((rc = close_if_done(x, line, false)) != ST_OK || (rc = maybe_received(x)) != ST_OK)
 			goto done;
 	}
@@ -893,16 +867,16 @@ static int on_inventory(struct fx *x)
 
 	if (!a)
 		return ST_OK;  /* a count of unserialized stock: recorded, no state */
-	if (!str(a, "handed_over_at"))
+	if (!rec_str(a, "handed_over_at"))
 		return fail(x, ST_CONFLICT, "serial", "%s has not been handed over; end-use "
-			    "inventories start at hand-over%s", str(a, "serial"), "");
-	if (is(str(a, "status"), "in_transit"))
-		return fail(x, ST_CONFLICT, "serial", "%s is in transit%s", str(a, "serial"), "");
-	if (is(str(a, "status"), "destroyed") || is(str(a, "status"), "expended"))
-		return fail(x, ST_CONFLICT, "serial", "%s is %s", str(a, "serial"), str(a, "status"));
-	if (is(str(a, "status"), "lost"))
+			    "inventories start at hand-over%s", rec_str(a, "serial"), "");
+	if (str_is(rec_str(a, "status"), "in_transit"))
+		return fail(x, ST_CONFLICT, "serial", "%s is in transit%s", rec_str(a, "serial"), "");
+	if (str_is(rec_str(a, "status"), "destroyed") || str_is(rec_str(a, "status"), "expended"))
+		return fail(x, ST_CONFLICT, "serial", "%s is %s", rec_str(a, "serial"), rec_str(a, "status"));
+	if (str_is(rec_str(a, "status"), "lost"))
 		set_str(a, "status", "in_service");  /* found again */
-	const char *last = str(a, "last_inventory_at");
+	const char *last = rec_str(a, "last_inventory_at");
 	if (!last || strcmp(x->at, last) > 0)
 		set_str(a, "last_inventory_at", x->at);
 	set_str(a, "location", x->site);
@@ -925,40 +899,40 @@ static const struct {
 
 int custody_apply(struct custody *c, const json_t *ev, struct verr *err)
 {
-	struct fx x = {c, ev, str(ev, "type"), str(ev, "at"), str(ev, "site"), NULL, NULL,
+	struct fx x = {c, ev, rec_str(ev, "type"), rec_str(ev, "at"), rec_str(ev, "site"), NULL, NULL,
 		       true, err};
 	int rc;
 
-	if (str(ev, "shipment") &&
-	    (rc = custody_shipment(c, str(ev, "shipment"), &x.ship)) != ST_OK)
+	if (rec_str(ev, "shipment") &&
+	    (rc = custody_shipment(c, rec_str(ev, "shipment"), &x.ship)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, "shipment", "no shipment %s",
-						     str(ev, "shipment"))
+						     rec_str(ev, "shipment"))
 					  : rc;
-	if (str(ev, "serial") &&
-	    (rc = custody_asset(c, str(ev, "item"), str(ev, "serial"), &x.asset)) != ST_OK)
+	if (rec_str(ev, "serial") &&
+	    (rc = custody_asset(c, rec_str(ev, "item"), rec_str(ev, "serial"), &x.asset)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, "serial", "no asset %s of %s",
-						     str(ev, "serial"), str(ev, "item"))
+						     rec_str(ev, "serial"), rec_str(ev, "item"))
 					  : rc;
 	/* A serial lost (or found short) on the way, reported without its
 	 * shipment, still comes off its line. */
-	if (!x.ship && x.asset && is(str(x.asset, "status"), "in_transit") &&
-	    str(x.asset, "shipment") &&
-	    (rc = custody_shipment(c, str(x.asset, "shipment"), &x.ship)) != ST_OK)
+	if (!x.ship && x.asset && str_is(rec_str(x.asset, "status"), "in_transit") &&
+	    rec_str(x.asset, "shipment") &&
+	    (rc = custody_shipment(c, rec_str(x.asset, "shipment"), &x.ship)) != ST_OK)
 		return rc;
-	if (x.ship && x.asset && !is(str(x.asset, "shipment"), str(x.ship, "id")))
-		return verr_set(err, "serial", "%s is not on shipment %s", str(ev, "serial"),
-				str(x.ship, "id"));
+	if (x.ship && x.asset && !str_is(rec_str(x.asset, "shipment"), rec_str(x.ship, "id")))
+		return verr_set(err, "serial", "%s is not on shipment %s", rec_str(ev, "serial"),
+				rec_str(x.ship, "id"));
 	if (x.ship) {
-		const char *last = str(x.ship, "last_event_at");
+		const char *last = rec_str(x.ship, "last_event_at");
 		x.latest = !last || strcmp(x.at, last) >= 0;
-		if (!is(x.type, "dispatched") && is(str(x.ship, "status"), "planned") &&
-		    !is(x.type, "inventory_check"))
+		if (!str_is(x.type, "dispatched") && str_is(rec_str(x.ship, "status"), "planned") &&
+		    !str_is(x.type, "inventory_check"))
 			return verr_set(err, "shipment", "%s has not been dispatched",
-					str(x.ship, "id"));
+					rec_str(x.ship, "id"));
 	}
 	rc = ST_INTERNAL;
 	for (size_t i = 0; i < sizeof effects / sizeof *effects; i++) {
-		if (is(x.type, effects[i].type)) {
+		if (str_is(x.type, effects[i].type)) {
 			rc = effects[i].fn(&x);
 			break;
 		}

@@ -14,11 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
 /* true once @deadline ("...Z", second precision) has come. */
 static bool passed(const char *deadline)
 {
@@ -46,13 +41,13 @@ static int proposal_create(struct store_tx *tx, const struct principal *p, json_
 {
 	struct store_query all = {NULL, 0, NULL, 100000};
 	json_t *nations = NULL, *n;
-	const char *given = str(rec, "participants");
+	const char *given = rec_str(rec, "participants");
 	char list[1024] = "";
 	size_t used = 0, i;
 	int rc;
 
 	(void)p;
-	if (passed(str(rec, "deadline")))
+	if (passed(rec_str(rec, "deadline")))
 		return verr_set(err, "deadline", "must be in the future");
 	for (const char *a = given; a && *a; a += 4) {
 		for (const char *b = a + 4; (size_t)(b - given) < strlen(given); b += 4) {
@@ -65,15 +60,15 @@ static int proposal_create(struct store_tx *tx, const struct principal *p, json_
 	if ((rc = store_rec_list(tx, &ESPEC_NATIONS, &all, &nations)) != ST_OK)
 		return rc;
 	json_array_foreach(nations, i, n) {
-		const char *iso = str(n, "iso3");
-		bool ally = strcmp(str(n, "status"), "member") == 0 &&
+		const char *iso = rec_str(n, "iso3");
+		bool ally = strcmp(rec_str(n, "status"), "member") == 0 &&
 			    json_is_true(json_object_get(n, "participates"));
 		if (given ? !listed(given, iso) : !ally)
 			continue;
 		if (given && (!json_is_true(json_object_get(n, "participates")) ||
-			      strcmp(str(n, "status"), "recipient") == 0)) {
+			      strcmp(rec_str(n, "status"), "recipient") == 0)) {
 			verr_set(err, "participants", "%s %s and cannot be a participant", iso,
-				 strcmp(str(n, "status"), "recipient") == 0
+				 strcmp(rec_str(n, "status"), "recipient") == 0
 					 ? "is the recipient" : "does not take part in the assistance");
 			json_decref(nations);
 			return ST_INVALID;
@@ -120,28 +115,28 @@ static int position_create(struct store_tx *tx, const struct principal *p, json_
 
 	(void)p;
 	json_object_set_new(rec, "status", json_string("active"));
-	if ((rc = store_rec_get(tx, &ESPEC_PROPOSALS, str(rec, "proposal"), &prop)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_PROPOSALS, rec_str(rec, "proposal"), &prop)) != ST_OK)
 		return rc;
-	if (passed(str(prop, "deadline"))) {
-		verr_set(err, "proposal", "its deadline %s has passed", str(prop, "deadline"));
+	if (passed(rec_str(prop, "deadline"))) {
+		verr_set(err, "proposal", "its deadline %s has passed", rec_str(prop, "deadline"));
 		rc = ST_CONFLICT;
-	} else if (!listed(str(prop, "participants"), str(rec, "nation"))) {
+	} else if (!listed(rec_str(prop, "participants"), rec_str(rec, "nation"))) {
 		rc = verr_set(err, "nation", "%s does not take part in this proposal and can "
-			      "neither object nor abstain", str(rec, "nation"));
+			      "neither object nor abstain", rec_str(rec, "nation"));
 	}
 	json_decref(prop);
 	if (rc != ST_OK)
 		return rc;
-	struct active_ctx c = {str(rec, "nation"), (size_t)(espec_field(e, "nation") - e->fields),
+	struct active_ctx c = {rec_str(rec, "nation"), (size_t)(espec_field(e, "nation") - e->fields),
 			       (size_t)(espec_field(e, "status") - e->fields), false};
-	key = json_string(str(rec, "proposal"));
+	key = json_string(rec_str(rec, "proposal"));
 	struct store_filter f = {espec_field(e, "proposal"), key, false};
 	struct store_query q = {&f, 1, NULL, 100000};
 	rc = store_rec_scan(tx, e, &q, find_active, &c);
 	json_decref(key);
 	if (rc == ST_OK && c.found) {
 		verr_set(err, "nation", "%s already holds a position on this proposal; withdraw "
-			 "it first", str(rec, "nation"));
+			 "it first", rec_str(rec, "nation"));
 		rc = ST_CONFLICT;
 	}
 	return rc;
@@ -155,12 +150,12 @@ static int position_after_transition(struct store_tx *tx, const struct principal
 	int rc;
 
 	(void)p, (void)from, (void)to;
-	if ((rc = store_rec_get(tx, &ESPEC_PROPOSALS, str(rec, "proposal"), &prop)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_PROPOSALS, rec_str(rec, "proposal"), &prop)) != ST_OK)
 		return rc;
 	/* After the deadline the outcome stands: nothing may change it. */
-	if (passed(str(prop, "deadline"))) {
+	if (passed(rec_str(prop, "deadline"))) {
 		verr_set(err, "to", "the deadline %s has passed; the outcome stands",
-			 str(prop, "deadline"));
+			 rec_str(prop, "deadline"));
 		rc = ST_CONFLICT;
 	}
 	json_decref(prop);
@@ -196,21 +191,21 @@ static int outcome_work(struct store_tx *tx, void *arg)
 	    (rc = store_rec_list(tx, e, &q, &rows)) != ST_OK)
 		goto done;
 	json_array_foreach(rows, i, row) {
-		if (strcmp(str(row, "status"), "active") != 0 ||
-		    !listed(str(prop, "participants"), str(row, "nation")))
+		if (strcmp(rec_str(row, "status"), "active") != 0 ||
+		    !listed(rec_str(prop, "participants"), rec_str(row, "nation")))
 			continue;
-		if (strcmp(str(row, "position"), "object") == 0)
+		if (strcmp(rec_str(row, "position"), "object") == 0)
 			json_array_append_new(objections,
-					      json_pack("{s:s, s:s?, s:s}", "nation", str(row, "nation"),
-							"reason", str(row, "reason"), "at",
-							str(row, "created_at")));
+					      json_pack("{s:s, s:s?, s:s}", "nation", rec_str(row, "nation"),
+							"reason", rec_str(row, "reason"), "at",
+							rec_str(row, "created_at")));
 		else
-			json_array_append_new(abstentions, json_string(str(row, "nation")));
+			json_array_append_new(abstentions, json_string(rec_str(row, "nation")));
 	}
-	bool over = passed(str(prop, "deadline"));
+	bool over = passed(rec_str(prop, "deadline"));
 	const char *state = !over ? "open" : json_array_size(objections) ? "failed" : "adopted";
 	c->out = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O, s:O}", "proposal", c->id, "deadline",
-			   str(prop, "deadline"), "participants", str(prop, "participants"),
+			   rec_str(prop, "deadline"), "participants", rec_str(prop, "participants"),
 			   "state", state, "silence_broken", json_array_size(objections) > 0,
 			   "objections", objections, "abstentions", abstentions);
 	rc = c->out ? ST_OK : ST_INTERNAL;
@@ -291,8 +286,8 @@ static int manning_work(struct store_tx *tx, void *arg)
 		goto done;
 	json_array_foreach(posts, i, post) {
 		bool f = json_is_true(json_object_get(post, "filled"));
-		count(by_nation, str(post, "nation") ? str(post, "nation") : "", f);
-		count(by_site, str(post, "site"), f);
+		count(by_nation, rec_str(post, "nation") ? rec_str(post, "nation") : "", f);
+		count(by_site, rec_str(post, "site"), f);
 		filled += f;
 	}
 	size_t n = json_array_size(posts);

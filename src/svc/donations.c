@@ -20,11 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
 /* ---- Sums over open allocations. ------------------------------------------- */
 
 struct sum_ctx {
@@ -67,7 +62,7 @@ static int refresh_requirement(struct store_tx *tx, const struct principal *p, c
 
 	if ((rc = store_rec_get(tx, &ESPEC_REQUIREMENTS, id, &req)) != ST_OK)
 		return rc;
-	const char *status = str(req, "status");
+	const char *status = rec_str(req, "status");
 	long long want = json_integer_value(json_object_get(req, "quantity"));
 	char now[32];
 	snprintf(now, sizeof now, "%s", status ? status : "");
@@ -91,7 +86,7 @@ static int nation_status(struct store_tx *tx, const char *iso3, char out[16])
 	int rc = store_rec_get(tx, &ESPEC_NATIONS, iso3, &n);
 
 	if (rc == ST_OK)
-		snprintf(out, 16, "%s", str(n, "status"));
+		snprintf(out, 16, "%s", rec_str(n, "status"));
 	json_decref(n);
 	return rc;
 }
@@ -100,7 +95,7 @@ static int requirement_create(struct store_tx *tx, const struct principal *p, js
 			      struct verr *err)
 {
 	char status[16];
-	int rc = nation_status(tx, str(rec, "nation"), status);
+	int rc = nation_status(tx, rec_str(rec, "nation"), status);
 
 	(void)p;
 	if (rc != ST_OK)
@@ -116,9 +111,9 @@ static int requirement_update(struct store_tx *tx, const struct principal *p,
 			      const json_t *cur, json_t *next, struct verr *err)
 {
 	(void)p;
-	if (strcmp(str(cur, "status"), "draft") != 0) {
+	if (strcmp(rec_str(cur, "status"), "draft") != 0) {
 		verr_set(err, "status", "only a draft requirement can be changed; this one is %s",
-			 str(cur, "status"));
+			 rec_str(cur, "status"));
 		return ST_CONFLICT;
 	}
 	return requirement_create(tx, p, next, err);
@@ -178,8 +173,8 @@ int svc_eur_rate(struct store_tx *tx, const char *currency, const char *date, do
 static int pledge_fill(struct store_tx *tx, json_t *rec, struct verr *err)
 {
 	char status[16];
-	const char *kind = str(rec, "kind");
-	int rc = nation_status(tx, str(rec, "nation"), status);
+	const char *kind = rec_str(rec, "kind");
+	int rc = nation_status(tx, rec_str(rec, "nation"), status);
 
 	if (rc != ST_OK)
 		return rc;
@@ -187,7 +182,7 @@ static int pledge_fill(struct store_tx *tx, json_t *rec, struct verr *err)
 		return verr_set(err, "nation", "must be a donor nation");
 	if (strcmp(kind, "funding") == 0) {
 		double rate;
-		if ((rc = svc_eur_rate(tx, str(rec, "currency"), str(rec, "pledged_on"), &rate,
+		if ((rc = svc_eur_rate(tx, rec_str(rec, "currency"), rec_str(rec, "pledged_on"), &rate,
 				       err)) != ST_OK)
 			return rc;
 		double eur = json_number_value(json_object_get(rec, "amount")) * rate;
@@ -197,9 +192,9 @@ static int pledge_fill(struct store_tx *tx, json_t *rec, struct verr *err)
 	}
 	if (strcmp(kind, "repair_capacity") == 0) {
 		json_t *site = NULL;
-		if ((rc = store_rec_get(tx, &ESPEC_SITES, str(rec, "facility"), &site)) != ST_OK)
+		if ((rc = store_rec_get(tx, &ESPEC_SITES, rec_str(rec, "facility"), &site)) != ST_OK)
 			return rc;
-		bool repair = strcmp(str(site, "kind"), "repair_facility") == 0;
+		bool repair = strcmp(rec_str(site, "kind"), "repair_facility") == 0;
 		json_decref(site);
 		if (!repair)
 			return verr_set(err, "facility", "must be a repair facility");
@@ -223,18 +218,18 @@ static int pledge_update(struct store_tx *tx, const struct principal *p, const j
 	int rc;
 
 	(void)p;
-	if (strcmp(str(cur, "status"), "announced") != 0) {
+	if (strcmp(rec_str(cur, "status"), "announced") != 0) {
 		verr_set(err, "status", "only an announced pledge can be changed; this one is %s",
-			 str(cur, "status"));
+			 rec_str(cur, "status"));
 		return ST_CONFLICT;
 	}
 	if ((rc = pledge_fill(tx, next, err)) != ST_OK)
 		return rc;
-	if ((rc = svc_allocated(tx, "pledge", str(cur, "id"), &allocated)) != ST_OK)
+	if ((rc = svc_allocated(tx, "pledge", rec_str(cur, "id"), &allocated)) != ST_OK)
 		return rc;
-	if (allocated > 0 && (strcmp(str(next, "kind"), "materiel") != 0 ||
+	if (allocated > 0 && (strcmp(rec_str(next, "kind"), "materiel") != 0 ||
 			      json_integer_value(json_object_get(next, "quantity")) < allocated ||
-			      strcmp(str(next, "item"), str(cur, "item")) != 0)) {
+			      strcmp(rec_str(next, "item"), rec_str(cur, "item")) != 0)) {
 		verr_set(err, "quantity", "%lld units are allocated; the pledge cannot drop below "
 			 "that or change its item", allocated);
 		return ST_CONFLICT;
@@ -305,7 +300,7 @@ static int item_group(struct store_tx *tx, const char *item, char out[32])
 	int rc = store_rec_get(tx, &ESPEC_ITEMS, item, &it);
 
 	if (rc == ST_OK)
-		snprintf(out, 32, "%s", str(it, "substitution_group") ? str(it, "substitution_group") : "");
+		snprintf(out, 32, "%s", rec_str(it, "substitution_group") ? rec_str(it, "substitution_group") : "");
 	json_decref(it);
 	return rc;
 }
@@ -320,44 +315,44 @@ static int allocation_create(struct store_tx *tx, const struct principal *p, jso
 
 	(void)p;
 	json_object_set_new(rec, "status", json_string("open"));
-	if ((rc = store_rec_get(tx, &ESPEC_PLEDGES, str(rec, "pledge"), &pledge)) != ST_OK ||
-	    (rc = store_rec_get(tx, &ESPEC_REQUIREMENTS, str(rec, "requirement"), &req)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_PLEDGES, rec_str(rec, "pledge"), &pledge)) != ST_OK ||
+	    (rc = store_rec_get(tx, &ESPEC_REQUIREMENTS, rec_str(rec, "requirement"), &req)) != ST_OK)
 		goto done;
-	if (strcmp(str(pledge, "kind"), "materiel") != 0) {
+	if (strcmp(rec_str(pledge, "kind"), "materiel") != 0) {
 		rc = verr_set(err, "pledge", "is a %s pledge; only materiel is allocated",
-			      str(pledge, "kind"));
+			      rec_str(pledge, "kind"));
 		goto done;
 	}
-	if (strcmp(str(pledge, "status"), "announced") && strcmp(str(pledge, "status"), "committed")) {
+	if (strcmp(rec_str(pledge, "status"), "announced") && strcmp(rec_str(pledge, "status"), "committed")) {
 		verr_set(err, "pledge", "is %s; only announced or committed pledges are allocated",
-			 str(pledge, "status"));
+			 rec_str(pledge, "status"));
 		rc = ST_CONFLICT;
 		goto done;
 	}
-	if (strcmp(str(req, "status"), "validated") && strcmp(str(req, "status"), "partially_met")) {
+	if (strcmp(rec_str(req, "status"), "validated") && strcmp(rec_str(req, "status"), "partially_met")) {
 		verr_set(err, "requirement", "is %s; only validated requirements are allocated to",
-			 str(req, "status"));
+			 rec_str(req, "status"));
 		rc = ST_CONFLICT;
 		goto done;
 	}
-	const char *item = str(pledge, "item");
-	if (str(req, "item")) {
-		if (strcmp(str(req, "item"), item) != 0) {
+	const char *item = rec_str(pledge, "item");
+	if (rec_str(req, "item")) {
+		if (strcmp(rec_str(req, "item"), item) != 0) {
 			rc = verr_set(err, "pledge", "offers %s; the requirement asks for %s",
-				      item, str(req, "item"));
+				      item, rec_str(req, "item"));
 			goto done;
 		}
 	} else {
 		if ((rc = item_group(tx, item, group)) != ST_OK)
 			goto done;
-		if (strcmp(group, str(req, "substitution_group")) != 0) {
+		if (strcmp(group, rec_str(req, "substitution_group")) != 0) {
 			rc = verr_set(err, "pledge", "offers %s, which is not in group %s", item,
-				      str(req, "substitution_group"));
+				      rec_str(req, "substitution_group"));
 			goto done;
 		}
 	}
 	pledged = json_integer_value(json_object_get(pledge, "quantity"));
-	if ((rc = svc_allocated(tx, "pledge", str(pledge, "id"), &used)) != ST_OK)
+	if ((rc = svc_allocated(tx, "pledge", rec_str(pledge, "id"), &used)) != ST_OK)
 		goto done;
 	if (used + q > pledged) {
 		verr_set(err, "quantity", "the pledge has %lld of %lld units left", pledged - used,
@@ -366,7 +361,7 @@ static int allocation_create(struct store_tx *tx, const struct principal *p, jso
 		goto done;
 	}
 	wanted = json_integer_value(json_object_get(req, "quantity"));
-	if ((rc = svc_allocated(tx, "requirement", str(req, "id"), &used)) != ST_OK)
+	if ((rc = svc_allocated(tx, "requirement", rec_str(req, "id"), &used)) != ST_OK)
 		goto done;
 	if (used + q > wanted) {
 		verr_set(err, "quantity", "the requirement needs %lld more of %lld units",
@@ -393,7 +388,7 @@ static int shipped_on(struct store_tx *tx, const char *field, const char *key, l
 
 	*units = 0;
 	json_array_foreach(allocs, i, a) {
-		json_t *id = json_string(str(a, "id")), *lines = NULL, *l;
+		json_t *id = json_string(rec_str(a, "id")), *lines = NULL, *l;
 		struct store_filter lf = {espec_field(&ESPEC_LINES, "allocation"), id, false};
 		struct store_query lq = {&lf, 1, NULL, 10000000};
 		if (rc == ST_OK)
@@ -414,7 +409,7 @@ static int release_unshipped(struct store_tx *tx, const struct principal *p, con
 			     const json_t *rec, struct verr *err)
 {
 	long long units;
-	int rc = shipped_on(tx, field, str(rec, "id"), &units);
+	int rc = shipped_on(tx, field, rec_str(rec, "id"), &units);
 
 	if (rc != ST_OK)
 		return rc;
@@ -423,7 +418,7 @@ static int release_unshipped(struct store_tx *tx, const struct principal *p, con
 			 "their custody events (or a discrepancy) instead", units);
 		return ST_CONFLICT;
 	}
-	return release_allocations(tx, p, field, str(rec, "id"));
+	return release_allocations(tx, p, field, rec_str(rec, "id"));
 }
 
 /* A withdrawn pledge releases its open allocations; coverage reopens. */
@@ -448,7 +443,7 @@ static int requirement_after_transition(struct store_tx *tx, const struct princi
 static int allocation_after_create(struct store_tx *tx, const struct principal *p,
 				   const json_t *rec)
 {
-	return refresh_requirement(tx, p, str(rec, "requirement"));
+	return refresh_requirement(tx, p, rec_str(rec, "requirement"));
 }
 
 static const struct svc_rules rules[] = {

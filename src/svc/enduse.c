@@ -33,24 +33,14 @@
 #define FIRST_INVENTORY_DAYS 90
 #define LOSS_REPORT_DAYS 30
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
 /* The end states: no longer in anyone's hands to inventory. */
 static bool ended(const json_t *asset)
 {
 	static const char *const ends[] = {"lost", "destroyed", "expended"};
-	const char *s = str(asset, "status");
+	const char *s = rec_str(asset, "status");
 
 	for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
-		if (is(s, ends[i]))
+		if (str_is(s, ends[i]))
 			return true;
 	}
 	return false;
@@ -126,7 +116,7 @@ static void eu_done(struct eu *c)
 
 static long long unit_value(const struct eu *c, const json_t *asset)
 {
-	json_t *item = json_object_get(c->items, str(asset, "item"));
+	json_t *item = json_object_get(c->items, rec_str(asset, "item"));
 
 	return json_integer_value(json_object_get(item, "unit_value_eur"));
 }
@@ -135,11 +125,11 @@ static long long unit_value(const struct eu *c, const json_t *asset)
  * or "unknown". */
 static int unit_of(struct eu *c, const json_t *asset, const char **unit)
 {
-	const char *loc = str(asset, "location"), *id = str(asset, "shipment");
+	const char *loc = rec_str(asset, "location"), *id = rec_str(asset, "shipment");
 	json_t *site = loc ? json_object_get(c->sites, loc) : NULL, *ship = NULL;
 
 	*unit = loc ? loc : "unknown";
-	if (is(str(site, "kind"), "unit") || !id)
+	if (str_is(rec_str(site, "kind"), "unit") || !id)
 		return ST_OK;
 	if (!(ship = json_object_get(c->ships, id))) {
 		int rc = store_rec_get(c->tx, &ESPEC_SHIPMENTS, id, &ship);
@@ -150,7 +140,7 @@ static int unit_of(struct eu *c, const json_t *asset, const char **unit)
 		if (json_object_set_new(c->ships, id, ship) != 0)
 			return ST_INTERNAL;
 	}
-	*unit = str(ship, is(str(ship, "purpose"), "to_repair") ? "origin" : "destination");
+	*unit = rec_str(ship, str_is(rec_str(ship, "purpose"), "to_repair") ? "origin" : "destination");
 	return ST_OK;
 }
 
@@ -198,7 +188,7 @@ fail:
 static int cmp_field(const void *a, const void *b, const char *field)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	const char *s = str(x, field), *t = str(y, field);
+	const char *s = rec_str(x, field), *t = rec_str(y, field);
 
 	return strcmp(s ? s : "", t ? t : "");
 }
@@ -275,11 +265,11 @@ static int delinquent_work(struct store_tx *tx, void *arg)
 	if (!units || !items || !list || !tally_days(d->as_of, &as_of_days))
 		goto done;
 	json_array_foreach(c.assets, i, a) {
-		const char *handed = str(a, "handed_over_at"), *due = str(a, "inventory_due");
+		const char *handed = rec_str(a, "handed_over_at"), *due = rec_str(a, "inventory_due");
 		const char *unit;
 		long long v = unit_value(&c, a);
 		int64_t due_days;
-		json_t *row, *item = json_object_get(c.items, str(a, "item"));
+		json_t *row, *item = json_object_get(c.items, rec_str(a, "item"));
 
 		if (!handed || ended(a) || strncmp(handed, d->as_of, 10) > 0)
 			continue;
@@ -292,24 +282,24 @@ static int delinquent_work(struct store_tx *tx, void *arg)
 		if ((rc = unit_of(&c, a, &unit)) != ST_OK)
 			goto done;
 		rc = ST_INTERNAL;
-		const char *uname = str(json_object_get(c.sites, unit), "name");
+		const char *uname = rec_str(json_object_get(c.sites, unit), "name");
 		if (!(row = group(units, unit,
 				  json_pack("{s:s, s:s?}", "unit", unit, "name", uname))))
 			goto done;
 		bump(row, "count", 1);
 		bump(row, "value_eur", v);
-		if (!(row = group(items, str(a, "item"), json_pack("{s:s, s:s?}", "item",
-								    str(a, "item"), "name",
-								    str(item, "name")))))
+		if (!(row = group(items, rec_str(a, "item"), json_pack("{s:s, s:s?}", "item",
+								    rec_str(a, "item"), "name",
+								    rec_str(item, "name")))))
 			goto done;
 		bump(row, "count", 1);
 		bump(row, "value_eur", v);
 		row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:I, s:I}",
-				"asset", str(a, "id"), "item", str(a, "item"), "serial",
-				str(a, "serial"), "nation", str(a, "nation"), "unit", unit,
-				"location", str(a, "location"), "status", str(a, "status"),
+				"asset", rec_str(a, "id"), "item", rec_str(a, "item"), "serial",
+				rec_str(a, "serial"), "nation", rec_str(a, "nation"), "unit", unit,
+				"location", rec_str(a, "location"), "status", rec_str(a, "status"),
 				"handed_over_at", handed, "last_inventory_at",
-				str(a, "last_inventory_at"), "inventory_due", due, "days_overdue",
+				rec_str(a, "last_inventory_at"), "inventory_due", due, "days_overdue",
 				(json_int_t)(as_of_days - due_days), "value_eur", (json_int_t)v);
 		if (!row || json_array_append_new(list, row) != 0)
 			goto done;
@@ -385,7 +375,7 @@ static int loss_work(struct store_tx *tx, void *arg)
 	if (!list)
 		goto done;
 	json_array_foreach(c.assets, i, a) {
-		const char *lost = str(a, "lost_at"), *reported = str(a, "loss_reported_at");
+		const char *lost = rec_str(a, "lost_at"), *reported = rec_str(a, "loss_reported_at");
 		int64_t lost_ms, reported_ms;
 		json_t *delay = json_null(), *row;
 		bool in_time = false;
@@ -402,10 +392,10 @@ static int loss_work(struct store_tx *tx, void *arg)
 		}
 		on_time += in_time;
 		row = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s?, s:s, s:s?, s:o, s:b}",
-				"asset", str(a, "id"), "item", str(a, "item"), "serial",
-				str(a, "serial"), "nation", str(a, "nation"), "sensitive",
+				"asset", rec_str(a, "id"), "item", rec_str(a, "item"), "serial",
+				rec_str(a, "serial"), "nation", rec_str(a, "nation"), "sensitive",
 				json_is_true(json_object_get(a, "sensitive")), "status",
-				str(a, "status"), "location", str(a, "location"), "lost_at", lost,
+				rec_str(a, "status"), "location", rec_str(a, "location"), "lost_at", lost,
 				"loss_reported_at", reported, "days_to_report", delay, "on_time",
 				in_time);
 		if (!row || json_array_append_new(list, row) != 0)
@@ -461,11 +451,11 @@ static const struct {
 
 static const char *state_of(const json_t *a)
 {
-	const char *last = str(a, "last_inventory_at");
+	const char *last = rec_str(a, "last_inventory_at");
 
 	if (ended(a))
-		return str(a, "status");
-	return last && strcmp(last, str(a, "handed_over_at")) >= 0 ? "inventoried"
+		return rec_str(a, "status");
+	return last && strcmp(last, rec_str(a, "handed_over_at")) >= 0 ? "inventoried"
 								   : "not_inventoried";
 }
 
@@ -501,17 +491,17 @@ static int recon_work(struct store_tx *tx, void *arg)
 		const char *unit, *state;
 		json_t *row;
 
-		if (!str(a, "handed_over_at"))
+		if (!rec_str(a, "handed_over_at"))
 			continue;
 		if ((rc = unit_of(&c, a, &unit)) != ST_OK)
 			goto done;
 		rc = ST_INTERNAL;
 		if (!(row = group(units, unit,
-				  new_counts(unit, str(json_object_get(c.sites, unit), "name")))))
+				  new_counts(unit, rec_str(json_object_get(c.sites, unit), "name")))))
 			goto done;
 		state = state_of(a);
 		for (size_t k = 0; k < sizeof states / sizeof *states; k++) {
-			if (is(state, states[k].state)) {
+			if (str_is(state, states[k].state)) {
 				bump(row, states[k].count, 1);
 				bump(totals, states[k].count, 1);
 			}
@@ -519,17 +509,17 @@ static int recon_work(struct store_tx *tx, void *arg)
 		bump(row, "handed_over", 1);
 		bump(totals, "handed_over", 1);
 		json_t *missing = json_object_get(row, "not_inventoried_serials");
-		if (is(state, "not_inventoried") &&
+		if (str_is(state, "not_inventoried") &&
 		    json_array_append_new(missing, json_pack("{s:s, s:s, s:s}", "asset",
-							     str(a, "id"), "item", str(a, "item"),
-							     "serial", str(a, "serial"))) != 0)
+							     rec_str(a, "id"), "item", rec_str(a, "item"),
+							     "serial", rec_str(a, "serial"))) != 0)
 			goto done;
 		json_t *line = json_pack(
 			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "unit", unit,
-			"asset", str(a, "id"), "item", str(a, "item"), "serial", str(a, "serial"),
-			"nation", str(a, "nation"), "status", str(a, "status"), "state", state,
-			"handed_over_at", str(a, "handed_over_at"), "last_inventory_at",
-			str(a, "last_inventory_at"), "inventory_due", str(a, "inventory_due"));
+			"asset", rec_str(a, "id"), "item", rec_str(a, "item"), "serial", rec_str(a, "serial"),
+			"nation", rec_str(a, "nation"), "status", rec_str(a, "status"), "state", state,
+			"handed_over_at", rec_str(a, "handed_over_at"), "last_inventory_at",
+			rec_str(a, "last_inventory_at"), "inventory_due", rec_str(a, "inventory_due"));
 		if (!line || json_array_append_new(serials, line) != 0)
 			goto done;
 	}

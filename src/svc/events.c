@@ -23,6 +23,7 @@
 #include "custody.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,66 +32,102 @@
 #define MAX_ERRORS 1000
 #define FUTURE_SLACK_MS (5 * 60 * 1000)  /* clocks of scanners drift */
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
+enum { UNCHECKED, CHECKED, REFUSED };  /* what check_event said of an event */
 
 struct ingest {
 	const struct principal *p;
-	const json_t *events;
+	json_t *events;
 	char now[32], horizon[32];
-	/* outputs of one attempt */
+	json_t *who, *when, *one;  /* recorded_by, recorded_at, version: shared */
+	/* What check_event said of each event, before the transaction. */
+	unsigned char *state;      /* UNCHECKED, CHECKED or REFUSED */
+	json_t *early;             /* check_event's refusals, in index order */
+	size_t early_failed;
+	int early_status;
+	/* Outputs of one attempt of the transaction. */
 	json_t *errors, *last;
 	size_t failed, recorded, duplicates;
 	int first_status;
 };
 
-static void note(struct ingest *g, size_t index, const json_t *ev, int status,
-		 const struct verr *err)
+/* Add event @index's failure to @errors (at most MAX_ERRORS listed). */
+static void note(json_t *errors, size_t index, const json_t *ev, const struct verr *err)
 {
-	const char *id = json_is_object(ev) ? str(ev, "id") : NULL;
+	const char *id = json_is_object(ev) ? rec_str(ev, "id") : NULL;
 
-	if (!g->failed++)
-		g->first_status = status;
-	if (json_array_size(g->errors) >= MAX_ERRORS)
+	if (json_array_size(errors) >= MAX_ERRORS)
 		return;
-	json_array_append_new(g->errors,
+	json_array_append_new(errors,
 			      json_pack("{s:I,s:s?,s:s,s:s}", "index", (json_int_t)index, "id", id,
 					"field", err->field, "reason", err->reason));
 }
 
+/* The two lists of errors, each in index order, as one (new array). */
+static json_t *merge_errors(const json_t *a, const json_t *b)
+{
+	json_t *out = json_array();
+	size_t i = 0, j = 0;
+
+	while (out && json_array_size(out) < MAX_ERRORS &&
+	       (i < json_array_size(a) || j < json_array_size(b))) {
+		const json_t *x = json_array_get(a, i), *y = json_array_get(b, j);
+		bool take_a = x && (!y || json_integer_value(json_object_get(x, "index")) <
+						  json_integer_value(json_object_get(y, "index")));
+		json_array_append(out, (json_t *)(take_a ? x : y));
+		take_a ? i++ : j++;
+	}
+	return out;
+}
+
 /* ---- Checking one event. --------------------------------------------------------- */
 
-/* A copy of @ev, normalised: lower-case ids, times with milliseconds. */
-static json_t *normalise(const json_t *ev)
+/* Normalise @ev in place: lower-case ids, times with milliseconds. */
+static void normalise(json_t *ev)
 {
 	static const char *const ids[] = {"id", "corrects"};
-	json_t *rec = json_copy((json_t *)ev);
-	const char *at = str(rec, "at");
+	const char *at = rec_str(ev, "at");
 
-	if (!rec)
-		return NULL;
 	for (size_t k = 0; k < sizeof ids / sizeof *ids; k++) {
-		const char *id = str(rec, ids[k]);
+		const char *id = rec_str(ev, ids[k]);
+		bool upper = false;
 		if (!id || strlen(id) != 36)
+			continue;
+		for (size_t i = 0; i < 36; i++)
+			upper |= id[i] >= 'A' && id[i] <= 'F';
+		if (!upper)
 			continue;
 		char low[37];
 		for (size_t i = 0; i <= 36; i++)
 			low[i] = (char)tolower((unsigned char)id[i]);
-		json_object_set_new(rec, ids[k], json_string(low));
+		json_object_set_new(ev, ids[k], json_string(low));
 	}
 	if (at && strlen(at) == 20 && at[19] == 'Z') {
 		char ms[25];
 		snprintf(ms, sizeof ms, "%.19s.000Z", at);
-		json_object_set_new(rec, "at", json_string(ms));
+		json_object_set_new(ev, "at", json_string(ms));
 	}
-	return rec;
+}
+
+/* What can be checked of @ev without the database, once per batch (not
+ * per attempt of its transaction): shape, fields, the time.  Normalises
+ * @ev in place. */
+static int check_event(const struct ingest *g, json_t *ev, struct verr *err)
+{
+	const char *why, *field = NULL;
+	int rc;
+
+	if (!json_is_object(ev))
+		return verr_set(err, "", "an event must be a JSON object");
+	normalise(ev);
+	if ((rc = espec_validate(&ESPEC_EVENTS, ev, VM_CREATE_SPARSE, err)) != ST_OK)
+		return rc;
+	if ((why = ESPEC_EVENTS.check(ev, &field)))
+		return verr_set(err, field, "%s", why);
+	if (strcmp(rec_str(ev, "at"), g->horizon) > 0)
+		return verr_set(err, "at", "is in the future (the server's time is %s)", g->now);
+	if (str_is(rec_str(ev, "corrects"), rec_str(ev, "id")))
+		return verr_set(err, "corrects", "an event cannot correct itself");
+	return ST_OK;
 }
 
 /* Who may record it, and where: the role's event types, then its site or
@@ -98,7 +135,7 @@ static json_t *normalise(const json_t *ev)
 static int check_scope(struct custody *cu, const struct principal *p, json_t *rec,
 		       const json_t *site, struct verr *err)
 {
-	const char *type = str(rec, "type");
+	const char *type = rec_str(rec, "type");
 
 	if (!event_role_allows(p->role, type)) {
 		verr_set(err, "type", "a %s may not record %s events", role_name(p->role), type);
@@ -106,7 +143,7 @@ static int check_scope(struct custody *cu, const struct principal *p, json_t *re
 	}
 	switch (role_scope(p->role)) {
 	case SCOPE_SITE:
-		if (!is(str(rec, "site"), p->site)) {
+		if (!str_is(rec_str(rec, "site"), p->site)) {
 			verr_set(err, "site", "you record events only at your site %s", p->site);
 			return ST_FORBIDDEN;
 		}
@@ -114,16 +151,16 @@ static int check_scope(struct custody *cu, const struct principal *p, json_t *re
 	case SCOPE_NATION:
 		/* Another nation's shipment is answered as one that does not
 		 * exist, as a read would be: no existence leak. */
-		if (p->role == ROLE_DONOR_LIAISON && !is(str(rec, "nation"), p->nation)) {
-			if (str(rec, "shipment"))
-				return verr_set(err, "shipment", "no shipment %s", str(rec, "shipment"));
-			return verr_set(err, "serial", "no asset %s of item %s", str(rec, "serial"),
-					str(rec, "item"));
+		if (p->role == ROLE_DONOR_LIAISON && !str_is(rec_str(rec, "nation"), p->nation)) {
+			if (rec_str(rec, "shipment"))
+				return verr_set(err, "shipment", "no shipment %s", rec_str(rec, "shipment"));
+			return verr_set(err, "serial", "no asset %s of item %s", rec_str(rec, "serial"),
+					rec_str(rec, "item"));
 		}
 		/* Ukraine's officers act in Ukraine, and at the hand-over
 		 * points where custody passes to them. */
-		if (p->role == ROLE_RECIPIENT_OFFICER && !is(str(site, "nation"), p->nation) &&
-		    !is(str(site, "kind"), "handover_point")) {
+		if (p->role == ROLE_RECIPIENT_OFFICER && !str_is(rec_str(site, "nation"), p->nation) &&
+		    !str_is(rec_str(site, "kind"), "handover_point")) {
 			verr_set(err, "site", "is neither in %s nor a hand-over point", p->nation);
 			return ST_FORBIDDEN;
 		}
@@ -135,62 +172,34 @@ static int check_scope(struct custody *cu, const struct principal *p, json_t *re
 	return ST_OK;
 }
 
-static int prepare(struct ingest *g, struct custody *cu, const json_t *ev, json_t **out,
-		   struct verr *err)
+/* The references of the checked event @rec, who may record it, and what
+ * the server adds (nation, recorded_by, recorded_at, version). */
+static int prepare(struct ingest *g, struct custody *cu, json_t *rec, struct verr *err)
 {
-	const char *why, *field = NULL;
-	json_t *rec, *site, *ship = NULL, *asset = NULL;
+	json_t *site, *ship = NULL, *asset = NULL;
 	int rc;
 
-	*out = NULL;
-	if (!json_is_object(ev))
-		return verr_set(err, "", "an event must be a JSON object");
-	if (!(rec = normalise(ev)))
+	if ((rc = custody_site(cu, rec_str(rec, "site"), &site)) != ST_OK)
+		return rc == ST_NOT_FOUND ? verr_set(err, "site", "no site %s", rec_str(rec, "site")) : rc;
+	if (rec_str(rec, "shipment") && (rc = custody_shipment(cu, rec_str(rec, "shipment"), &ship)) != ST_OK)
+		return rc == ST_NOT_FOUND ? verr_set(err, "shipment", "no shipment %s",
+						     rec_str(rec, "shipment"))
+					  : rc;
+	if (rec_str(rec, "serial") &&
+	    (rc = custody_asset(cu, rec_str(rec, "item"), rec_str(rec, "serial"), &asset)) != ST_OK)
+		return rc == ST_NOT_FOUND ? verr_set(err, "serial", "no asset %s of item %s",
+						     rec_str(rec, "serial"), rec_str(rec, "item"))
+					  : rc;
+	json_t *nation = json_object_get(ship ? ship : asset ? asset : site, "nation");
+	/* Shared values: set, not copied (the same on every attempt). */
+	if (json_object_set(rec, "nation", nation))
 		return ST_INTERNAL;
-	if ((rc = espec_validate(&ESPEC_EVENTS, rec, VM_CREATE, err)) != ST_OK)
-		goto fail;
-	if ((why = ESPEC_EVENTS.check(rec, &field))) {
-		rc = verr_set(err, field, "%s", why);
-		goto fail;
-	}
-	if (strcmp(str(rec, "at"), g->horizon) > 0) {
-		rc = verr_set(err, "at", "is in the future (the server's time is %s)", g->now);
-		goto fail;
-	}
-	if (is(str(rec, "corrects"), str(rec, "id"))) {
-		rc = verr_set(err, "corrects", "an event cannot correct itself");
-		goto fail;
-	}
-	if ((rc = custody_site(cu, str(rec, "site"), &site)) != ST_OK) {
-		if (rc == ST_NOT_FOUND)
-			rc = verr_set(err, "site", "no site %s", str(rec, "site"));
-		goto fail;
-	}
-	if (str(rec, "shipment") && (rc = custody_shipment(cu, str(rec, "shipment"), &ship)) != ST_OK) {
-		if (rc == ST_NOT_FOUND)
-			rc = verr_set(err, "shipment", "no shipment %s", str(rec, "shipment"));
-		goto fail;
-	}
-	if (str(rec, "serial") &&
-	    (rc = custody_asset(cu, str(rec, "item"), str(rec, "serial"), &asset)) != ST_OK) {
-		if (rc == ST_NOT_FOUND)
-			rc = verr_set(err, "serial", "no asset %s of item %s", str(rec, "serial"),
-				      str(rec, "item"));
-		goto fail;
-	}
-	const char *nation = ship ? str(ship, "nation") : asset ? str(asset, "nation")
-								: str(site, "nation");
-	json_object_set_new(rec, "nation", json_string(nation));
 	if ((rc = check_scope(cu, g->p, rec, site, err)) != ST_OK)
-		goto fail;
-	json_object_set_new(rec, "recorded_by", json_string(g->p->username));
-	json_object_set_new(rec, "recorded_at", json_string(g->now));
-	json_object_set_new(rec, "version", json_integer(1));
-	*out = rec;
+		return rc;
+	if (json_object_set(rec, "recorded_by", g->who) || json_object_set(rec, "recorded_at", g->when) ||
+	    json_object_set(rec, "version", g->one))
+		return ST_INTERNAL;
 	return ST_OK;
-fail:
-	json_decref(rec);
-	return rc;
 }
 
 /* The fields a replay must repeat exactly. */
@@ -219,11 +228,11 @@ static int store_event(struct store_tx *tx, json_t *rec, bool *dup, json_t **sto
 	*stored = rec;
 	if (rc != ST_CONFLICT)
 		return rc;
-	if ((rc = store_rec_get(tx, &ESPEC_EVENTS, str(rec, "id"), &have)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_EVENTS, rec_str(rec, "id"), &have)) != ST_OK)
 		return rc;
 	if (!same_event(have, rec)) {
 		verr_set(err, "id", "%s is already recorded with other content (recorded by %s "
-			 "at %s)", str(rec, "id"), str(have, "recorded_by"), str(have, "recorded_at"));
+			 "at %s)", rec_str(rec, "id"), rec_str(have, "recorded_by"), rec_str(have, "recorded_at"));
 		json_decref(have);
 		return ST_CONFLICT;
 	}
@@ -238,7 +247,7 @@ static int store_event(struct store_tx *tx, json_t *rec, bool *dup, json_t **sto
  * be corrected already. */
 static int check_correction(struct store_tx *tx, const json_t *rec, struct verr *err)
 {
-	const char *target = str(rec, "corrects");
+	const char *target = rec_str(rec, "corrects");
 	json_t *old = NULL, *rows = NULL, *v = json_string(target), *r;
 	struct store_filter f = {espec_field(&ESPEC_EVENTS, "corrects"), v, false};
 	struct store_query q = {&f, 1, NULL, 10};
@@ -250,23 +259,23 @@ static int check_correction(struct store_tx *tx, const json_t *rec, struct verr 
 			rc = verr_set(err, "corrects", "no event %s", target);
 		goto done;
 	}
-	if (!is(str(old, "shipment"), str(rec, "shipment")) &&
-	    (str(old, "shipment") || str(rec, "shipment"))) {
+	if (!str_is(rec_str(old, "shipment"), rec_str(rec, "shipment")) &&
+	    (rec_str(old, "shipment") || rec_str(rec, "shipment"))) {
 		rc = verr_set(err, "corrects", "%s is about shipment %s; a correction stays with it",
-			      target, str(old, "shipment") ? str(old, "shipment") : "none");
+			      target, rec_str(old, "shipment") ? rec_str(old, "shipment") : "none");
 		goto done;
 	}
-	if (!str(rec, "shipment") && (!is(str(old, "serial"), str(rec, "serial")) ||
-				      !is(str(old, "item"), str(rec, "item")))) {
+	if (!rec_str(rec, "shipment") && (!str_is(rec_str(old, "serial"), rec_str(rec, "serial")) ||
+				      !str_is(rec_str(old, "item"), rec_str(rec, "item")))) {
 		rc = verr_set(err, "corrects", "%s is about another asset", target);
 		goto done;
 	}
 	if ((rc = store_rec_list(tx, &ESPEC_EVENTS, &q, &rows)) != ST_OK)
 		goto done;
 	json_array_foreach(rows, i, r) {
-		if (!is(str(r, "id"), str(rec, "id"))) {
+		if (!str_is(rec_str(r, "id"), rec_str(rec, "id"))) {
 			verr_set(err, "corrects", "%s is already corrected by %s; correct that one",
-				 target, str(r, "id"));
+				 target, rec_str(r, "id"));
 			rc = ST_CONFLICT;
 			goto done;
 		}
@@ -281,9 +290,9 @@ done:
 static int by_time(const void *a, const void *b)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int d = strcmp(str(x, "at"), str(y, "at"));
+	int d = strcmp(rec_str(x, "at"), rec_str(y, "at"));
 
-	return d ? d : strcmp(str(x, "id"), str(y, "id"));
+	return d ? d : strcmp(rec_str(x, "id"), rec_str(y, "id"));
 }
 
 /* Append to @all the events whose @field is @value. */
@@ -324,7 +333,7 @@ static int reset_shipment(struct custody *cu, json_t *ship, json_t *all)
 	static const char *const times[] = {"dispatched_at", "handed_over_at", "received_at",
 					    "last_event_at"};
 	json_t *lines, *legs, *assets, *r, *mine = json_array();
-	bool delivery = is(str(ship, "purpose"), "delivery");
+	bool delivery = str_is(rec_str(ship, "purpose"), "delivery");
 	size_t i;
 	int rc;
 
@@ -335,7 +344,7 @@ static int reset_shipment(struct custody *cu, json_t *ship, json_t *all)
 	    (rc = custody_assets_of(cu, ship, &assets)) != ST_OK)
 		goto done;
 	json_object_set_new(ship, "status", json_string("planned"));
-	json_object_set_new(ship, "location", json_string(str(ship, "origin")));
+	json_object_set_new(ship, "location", json_string(rec_str(ship, "origin")));
 	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
 		json_object_set_new(ship, times[k], json_null());
 	json_array_foreach(lines, i, r) {
@@ -351,19 +360,19 @@ static int reset_shipment(struct custody *cu, json_t *ship, json_t *all)
 		if ((rc = custody_touch(cu, &ESPEC_LEGS, r)) != ST_OK)
 			goto done;
 	}
-	if ((rc = gather(cu->tx, "shipment", str(ship, "id"), NULL, NULL, all)) != ST_OK)
+	if ((rc = gather(cu->tx, "shipment", rec_str(ship, "id"), NULL, NULL, all)) != ST_OK)
 		goto done;
 	json_array_foreach(assets, i, r) {
-		reset_asset(r, is(str(ship, "purpose"), "to_repair") ? "damaged" : "in_stock",
-			    str(ship, "origin"), delivery);
+		reset_asset(r, str_is(rec_str(ship, "purpose"), "to_repair") ? "damaged" : "in_stock",
+			    rec_str(ship, "origin"), delivery);
 		if ((rc = custody_touch(cu, &ESPEC_ASSETS, r)) != ST_OK ||
-		    (rc = gather(cu->tx, "item", str(r, "item"), "serial", str(r, "serial"),
+		    (rc = gather(cu->tx, "item", rec_str(r, "item"), "serial", rec_str(r, "serial"),
 				 mine)) != ST_OK)
 			goto done;
 	}
 	/* An asset's own events on other (earlier) shipments stay as they are. */
 	json_array_foreach(mine, i, r) {
-		if ((!str(r, "shipment") || is(str(r, "shipment"), str(ship, "id"))) &&
+		if ((!rec_str(r, "shipment") || str_is(rec_str(r, "shipment"), rec_str(ship, "id"))) &&
 		    json_array_append(all, r) != 0) {
 			rc = ST_INTERNAL;
 			goto done;
@@ -382,7 +391,7 @@ done:
 static int rebuild(struct custody *cu, const json_t *rec, struct verr *err)
 {
 	json_t *all = json_array(), *corrected = json_object(), *ship = NULL, *asset = NULL, *e;
-	const char *ship_id = str(rec, "shipment");
+	const char *ship_id = rec_str(rec, "shipment");
 	size_t i, n;
 	int rc = ST_OK;
 
@@ -390,23 +399,23 @@ static int rebuild(struct custody *cu, const json_t *rec, struct verr *err)
 		rc = ST_INTERNAL;
 		goto done;
 	}
-	if (!ship_id && (rc = custody_asset(cu, str(rec, "item"), str(rec, "serial"), &asset)) != ST_OK)
+	if (!ship_id && (rc = custody_asset(cu, rec_str(rec, "item"), rec_str(rec, "serial"), &asset)) != ST_OK)
 		goto done;
 	if (!ship_id)
-		ship_id = str(asset, "shipment");
+		ship_id = rec_str(asset, "shipment");
 	if (ship_id) {
 		if ((rc = custody_shipment(cu, ship_id, &ship)) != ST_OK ||
 		    (rc = reset_shipment(cu, ship, all)) != ST_OK)
 			goto done;
 	} else {
-		reset_asset(asset, "in_stock", str(asset, "location"), true);
-		if ((rc = gather(cu->tx, "item", str(asset, "item"), "serial", str(asset, "serial"),
+		reset_asset(asset, "in_stock", rec_str(asset, "location"), true);
+		if ((rc = gather(cu->tx, "item", rec_str(asset, "item"), "serial", rec_str(asset, "serial"),
 				 all)) != ST_OK)
 			goto done;
 	}
 	json_array_foreach(all, i, e) {
-		if (str(e, "corrects"))
-			json_object_set_new(corrected, str(e, "corrects"), json_true());
+		if (rec_str(e, "corrects"))
+			json_object_set_new(corrected, rec_str(e, "corrects"), json_true());
 	}
 	/* Sort, then drop repeats (a serial event of the shipment is gathered
 	 * twice) and the corrected. */
@@ -420,13 +429,13 @@ static int rebuild(struct custody *cu, const json_t *rec, struct verr *err)
 		v[i] = json_array_get(all, i);
 	qsort(v, n, sizeof *v, by_time);
 	for (i = 0; i < n && rc == ST_OK; i++) {
-		if ((i && is(str(v[i], "id"), str(v[i - 1], "id"))) ||
-		    json_object_get(corrected, str(v[i], "id")))
+		if ((i && str_is(rec_str(v[i], "id"), rec_str(v[i - 1], "id"))) ||
+		    json_object_get(corrected, rec_str(v[i], "id")))
 			continue;
 		struct verr why = {.field = ""};
 		if ((rc = custody_apply(cu, v[i], &why)) != ST_OK)
 			verr_set(err, "corrects", "with the correction, event %s no longer fits: "
-				 "%s %s", str(v[i], "id"), why.field, why.reason);
+				 "%s %s", rec_str(v[i], "id"), why.field, why.reason);
 	}
 	free(v);
 done:
@@ -442,6 +451,9 @@ done:
  * that no two different events hash alike. */
 static void digest_add(crypto_generichash_state *h, const json_t *rec)
 {
+	char buf[4096];
+	size_t used = 0;
+
 	for (size_t i = 0; i < ESPEC_EVENTS.nfields; i++) {
 		const json_t *v = json_object_get(rec, ESPEC_EVENTS.fields[i].name);
 		char num[24];
@@ -464,8 +476,20 @@ static void digest_add(crypto_generichash_state *h, const json_t *rec)
 		} else {
 			text = json_is_true(v) ? "true" : json_is_false(v) ? "false" : "";
 		}
-		crypto_generichash_update(h, (const unsigned char *)text, strlen(text) + 1);
+		/* Gathered into one update per event; a long field goes alone. */
+		size_t n = strlen(text) + 1;
+		if (used + n > sizeof buf) {
+			crypto_generichash_update(h, (const unsigned char *)buf, used);
+			used = 0;
+		}
+		if (n > sizeof buf) {
+			crypto_generichash_update(h, (const unsigned char *)text, n);
+			continue;
+		}
+		memcpy(buf + used, text, n);
+		used += n;
 	}
+	crypto_generichash_update(h, (const unsigned char *)buf, used);
 }
 
 static int audit_batch(struct store_tx *tx, struct ingest *g, const char *first,
@@ -493,57 +517,65 @@ static int ingest_work(struct store_tx *tx, void *arg)
 	struct custody cu;
 	crypto_generichash_state h;
 	char first[40] = "", last[40] = "";
-	const json_t *ev;
-	size_t i;
-	int rc;
+	json_t *ev, *late = json_array();
+	size_t i, late_failed = 0;
+	int rc, late_status = ST_OK;
 
 	json_decref(g->errors);
 	json_decref(g->last);
-	g->last = NULL;
-	g->failed = g->recorded = g->duplicates = 0;
-	g->first_status = ST_OK;
-	if (!(g->errors = json_array()) || custody_init(&cu, tx, g->now) != ST_OK) {
+	g->errors = g->last = NULL;
+	g->recorded = g->duplicates = 0;
+	if (!late || custody_init(&cu, tx, g->now) != ST_OK) {
+		json_decref(late);
 		custody_done(&cu);
 		return ST_INTERNAL;
 	}
 	crypto_generichash_init(&h, NULL, 0, 32);
 	json_array_foreach(g->events, i, ev) {
 		struct verr err = {.field = ""};
-		json_t *rec = NULL, *stored = NULL;
+		json_t *stored = NULL;
 		bool dup = false;
 
-		rc = prepare(g, &cu, ev, &rec, &err);
-		if (rc == ST_OK && str(rec, "corrects"))
-			rc = check_correction(tx, rec, &err);
+		if (g->state[i] == REFUSED)
+			continue;
+		rc = prepare(g, &cu, ev, &err);
+		if (rc == ST_OK && rec_str(ev, "corrects"))
+			rc = check_correction(tx, ev, &err);
 		if (rc == ST_OK)
-			rc = store_event(tx, rec, &dup, &stored, &err);
+			rc = store_event(tx, ev, &dup, &stored, &err);
 		if (rc == ST_OK && !dup)
-			rc = str(rec, "corrects") ? rebuild(&cu, rec, &err)
-						  : custody_apply(&cu, rec, &err);
+			rc = rec_str(ev, "corrects") ? rebuild(&cu, ev, &err) : custody_apply(&cu, ev, &err);
 		if (rc == ST_OK) {
 			if (dup) {
 				g->duplicates++;
 			} else {
 				g->recorded++;
-				digest_add(&h, rec);
+				digest_add(&h, ev);
 				/* ids are 36 characters (checked) */
 				if (!*first)
-					memcpy(first, str(rec, "id"), 37);
-				memcpy(last, str(rec, "id"), 37);
+					memcpy(first, rec_str(ev, "id"), 37);
+				memcpy(last, rec_str(ev, "id"), 37);
 			}
 			json_decref(g->last);
 			g->last = json_incref(stored);
 		}
-		if (stored != rec)
+		if (stored != ev)
 			json_decref(stored);
-		json_decref(rec);
 		if (rc == ST_RETRY || rc == ST_INTERNAL) {
+			json_decref(late);
 			custody_done(&cu);
 			return rc;
 		}
-		if (rc != ST_OK)
-			note(g, i, ev, rc, &err);
+		if (rc != ST_OK) {
+			if (!late_failed++)
+				late_status = rc;
+			note(late, i, ev, &err);
+		}
 	}
+	g->failed = g->early_failed + late_failed;
+	g->first_status = g->early_failed ? g->early_status : late_status;
+	g->errors = merge_errors(g->early, late);
+	json_decref(late);
 	rc = g->failed ? ST_INVALID : custody_flush(&cu);
 	if (rc == ST_OK && g->recorded)
 		rc = audit_batch(tx, g, first, last, &h);
@@ -551,16 +583,103 @@ static int ingest_work(struct store_tx *tx, void *arg)
 	return rc;
 }
 
+/* One half of the batch's checks (check_all). */
+struct check_part {
+	struct ingest *g;
+	size_t from, to;
+	json_t *errors;
+	size_t failed;
+	int status, rc;
+};
+
+static void *check_part(void *arg)
+{
+	struct check_part *c = arg;
+
+	c->rc = ST_OK;
+	for (size_t i = c->from; i < c->to; i++) {
+		json_t *ev = json_array_get(c->g->events, i);
+		struct verr err = {.field = ""};
+		int rc = check_event(c->g, ev, &err);
+
+		if (rc == ST_INTERNAL) {
+			c->rc = rc;
+			break;
+		}
+		c->g->state[i] = rc == ST_OK ? CHECKED : REFUSED;
+		if (rc != ST_OK) {
+			if (!c->failed++)
+				c->status = rc;
+			note(c->errors, i, ev, &err);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * check_event for every event, before the transaction (so once, not per
+ * attempt): a large batch's two halves on two threads, as the events are
+ * disjoint objects.  The refusals go to g->early in index order.
+ */
+static int check_all(struct ingest *g)
+{
+	size_t n = json_array_size(g->events), mid = n >= 1000 ? n / 2 : n;
+	struct check_part a = {g, 0, mid, json_array(), 0, ST_OK, ST_OK};
+	struct check_part b = {g, mid, n, json_array(), 0, ST_OK, ST_OK};
+	pthread_t th;
+	bool threaded = false;
+	int rc = ST_INTERNAL;
+
+	if (!a.errors || !b.errors)
+		goto done;
+	if (mid < n)
+		threaded = pthread_create(&th, NULL, check_part, &b) == 0;
+	check_part(&a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (mid < n)
+		check_part(&b);
+	if (a.rc != ST_OK || b.rc != ST_OK)
+		goto done;
+	g->early_failed = a.failed + b.failed;
+	g->early_status = a.failed ? a.status : b.status;
+	json_decref(g->early);
+	g->early = merge_errors(a.errors, b.errors);
+	rc = g->early ? ST_OK : ST_INTERNAL;
+done:
+	json_decref(a.errors);
+	json_decref(b.errors);
+	return rc;
+}
+
+/* Record the events in one transaction, which rolls back when any event
+ * was refused (by check_event or against the database). */
 static int run(struct svc *svc, struct ingest *g)
 {
+	size_t n = json_array_size(g->events);
 	int64_t now = svc_now_ms();
+	int rc = ST_INTERNAL;
 
 	time_format(now, g->now);
 	time_format(now + FUTURE_SLACK_MS, g->horizon);
-	return store_run(svc->store, STORE_WRITE, ingest_work, g);
+	/* Every event of the batch shares these (immutable) values. */
+	g->who = json_string(g->p->username);
+	g->when = json_string(g->now);
+	g->one = json_integer(1);
+	g->early = json_array();
+	g->state = calloc(n ? n : 1, 1);
+	if (g->who && g->when && g->one && g->early && g->state &&
+	    (rc = check_all(g)) == ST_OK)
+		rc = store_run(svc->store, STORE_WRITE, ingest_work, g);
+	json_decref(g->who);
+	json_decref(g->when);
+	json_decref(g->one);
+	json_decref(g->early);
+	free(g->state);
+	return rc;
 }
 
-int svc_events_ingest(struct svc *svc, const struct principal *p, const json_t *events,
+int svc_events_ingest(struct svc *svc, const struct principal *p, json_t *events,
 		      json_t **report, struct verr *err)
 {
 	struct ingest g = {.p = p, .events = events};
@@ -592,7 +711,7 @@ int svc_events_ingest(struct svc *svc, const struct principal *p, const json_t *
 	return rc;
 }
 
-int svc_event_record(struct svc *svc, const struct principal *p, const json_t *event,
+int svc_event_record(struct svc *svc, const struct principal *p, json_t *event,
 		     json_t **out, bool *replayed, struct verr *err)
 {
 	json_t *one = json_pack("[O]", event);
@@ -611,11 +730,16 @@ int svc_event_record(struct svc *svc, const struct principal *p, const json_t *e
 	if (rc == ST_OK) {
 		*replayed = g.duplicates > 0;
 		*out = g.last ? espec_public(&ESPEC_EVENTS, g.last) : NULL;
+		/* Stored sparse; shown whole, as a read would. */
+		for (size_t i = 0; *out && i < ESPEC_EVENTS.nfields; i++) {
+			if (!json_object_get(*out, ESPEC_EVENTS.fields[i].name))
+				json_object_set_new(*out, ESPEC_EVENTS.fields[i].name, json_null());
+		}
 		if (!*out)
 			rc = ST_INTERNAL;
 	} else if (rc == ST_INVALID && g.failed) {
 		json_t *e = json_array_get(g.errors, 0);
-		verr_set(err, str(e, "field"), "%s", str(e, "reason"));
+		verr_set(err, rec_str(e, "field"), "%s", rec_str(e, "reason"));
 		rc = g.first_status;
 	}
 	json_decref(g.errors);

@@ -7,6 +7,7 @@
 #include "svc.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #define SVC_AUTH_CACHE_SLOTS 1024
 
@@ -25,6 +26,28 @@ struct svc {
 	uint64_t auth_generation;  /* bumped by every change to a user */
 	struct svc_auth_entry auth_cache[SVC_AUTH_CACHE_SLOTS];
 };
+
+/* Fields of a record (a JSON object): NULL / 0 when absent or of another
+ * type; and whether two strings are both there and equal. */
+static inline const char *rec_str(const json_t *rec, const char *field)
+{
+	return json_string_value(json_object_get(rec, field));
+}
+
+static inline long long rec_num(const json_t *rec, const char *field)
+{
+	return json_integer_value(json_object_get(rec, field));
+}
+
+static inline bool str_is(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* Records of @e whose @field is @value (@field NULL: all of them), in key
+ * order: *@rows is a new array (records.c). */
+int svc_rows(struct store_tx *tx, const struct espec *e, const char *field, const char *value,
+	     json_t **rows);
 
 /* Scope (scope.c): the field that bounds @p's view of @e and the value it
  * must hold, or NULL when none applies; *@deny when the role is bound but

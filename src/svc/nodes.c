@@ -43,28 +43,13 @@
 #define MAX_DAYS 366
 #define TONNE_PLACES 6   /* tonnes to the gram: a night-vision device weighs 0.4 kg */
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
-static long long num(const json_t *rec, const char *field)
-{
-	return json_integer_value(json_object_get(rec, field));
-}
-
-static bool is(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
 /* Shipments that have left their origin and are not yet received. */
 static bool moving(const json_t *ship)
 {
 	static const char *const states[] = {"in_transit", "at_node", "handed_over"};
 
 	for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
-		if (is(str(ship, "status"), states[i]))
+		if (str_is(rec_str(ship, "status"), states[i]))
 			return true;
 	}
 	return false;
@@ -108,7 +93,7 @@ static int lines_of(struct node_ctx *n, const char *id, json_t **lines)
 
 	if ((*lines = json_object_get(n->lines, id)))
 		return ST_OK;
-	if ((rc = tally_rows(n->tx, &ESPEC_LINES, "shipment", id, lines)) != ST_OK)
+	if ((rc = svc_rows(n->tx, &ESPEC_LINES, "shipment", id, lines)) != ST_OK)
 		return rc;
 	return json_object_set_new(n->lines, id, *lines) == 0 ? ST_OK : ST_INTERNAL;
 }
@@ -131,7 +116,7 @@ static int tonnes(struct node_ctx *n, const char *id, const char *field, double 
 	if (rc != ST_OK)
 		return rc;
 	json_array_foreach(lines, i, l)
-		*t += mass_t(n, str(l, "item"), num(l, field));
+		*t += mass_t(n, rec_str(l, "item"), rec_num(l, field));
 	*t = tally_round(*t, TONNE_PLACES);
 	return ST_OK;
 }
@@ -158,7 +143,7 @@ static int legs_out(struct node_ctx *n, json_t **by_prev)
 {
 	json_t *legs = NULL, *l;
 	size_t i;
-	int rc = tally_rows(n->tx, &ESPEC_LEGS, "from_site", n->site, &legs);
+	int rc = svc_rows(n->tx, &ESPEC_LEGS, "from_site", n->site, &legs);
 
 	*by_prev = NULL;
 	if (rc != ST_OK)
@@ -167,7 +152,7 @@ static int legs_out(struct node_ctx *n, json_t **by_prev)
 		rc = ST_INTERNAL;
 	json_array_foreach(legs, i, l) {
 		char key[96];
-		snprintf(key, sizeof key, "%s#%lld", str(l, "shipment"), num(l, "seq") - 1);
+		snprintf(key, sizeof key, "%s#%lld", rec_str(l, "shipment"), rec_num(l, "seq") - 1);
 		if (rc == ST_OK && json_object_set(*by_prev, key, l) != 0)
 			rc = ST_INTERNAL;
 	}
@@ -184,35 +169,35 @@ struct lists {
 /* One leg into the node: inbound, arrived (and departed, or waiting). */
 static int leg_in(struct node_ctx *n, struct lists *o, const json_t *leg, json_t *outs)
 {
-	const char *arrived = str(leg, "arrived_at");
+	const char *arrived = rec_str(leg, "arrived_at");
 	json_t *ship, *next, *row;
 	char key[96];
 	double t;
 	int rc;
 
-	if ((rc = ship_get(n, str(leg, "shipment"), &ship)) != ST_OK)
+	if ((rc = ship_get(n, rec_str(leg, "shipment"), &ship)) != ST_OK)
 		return rc;
-	snprintf(key, sizeof key, "%s#%lld", str(leg, "shipment"), num(leg, "seq"));
+	snprintf(key, sizeof key, "%s#%lld", rec_str(leg, "shipment"), rec_num(leg, "seq"));
 	next = json_object_get(outs, key);
-	const char *departed = str(next, "departed_at");
+	const char *departed = rec_str(next, "departed_at");
 	if (!arrived) {
 		if (!moving(ship) || departed)
 			return ST_OK;
-		if ((rc = tonnes(n, str(ship, "id"), "in_transit", &t)) != ST_OK)
+		if ((rc = tonnes(n, rec_str(ship, "id"), "in_transit", &t)) != ST_OK)
 			return rc;
 		o->in_total += t;
 		row = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:f}", "shipment",
-				str(ship, "id"), "nation", str(ship, "nation"), "status",
-				str(ship, "status"), "location", str(ship, "location"), "from_site",
-				str(leg, "from_site"), "mode", str(leg, "mode"), "planned_arrival",
-				str(leg, "planned_arrival") ? str(leg, "planned_arrival")
-							    : str(ship, "planned_arrival"),
+				rec_str(ship, "id"), "nation", rec_str(ship, "nation"), "status",
+				rec_str(ship, "status"), "location", rec_str(ship, "location"), "from_site",
+				rec_str(leg, "from_site"), "mode", rec_str(leg, "mode"), "planned_arrival",
+				rec_str(leg, "planned_arrival") ? rec_str(leg, "planned_arrival")
+							    : rec_str(ship, "planned_arrival"),
 				"tonnes", t);
 		return row && json_array_append_new(o->inbound, row) == 0 ? ST_OK : ST_INTERNAL;
 	}
 	int64_t day = day_in(n, arrived), dep_ms;
 	if (day >= 0) {
-		if ((rc = tonnes(n, str(ship, "id"), "dispatched", &t)) != ST_OK)
+		if ((rc = tonnes(n, rec_str(ship, "id"), "dispatched", &t)) != ST_OK)
 			return rc;
 		n->in_t[day] += t;
 	}
@@ -221,24 +206,24 @@ static int leg_in(struct node_ctx *n, struct lists *o, const json_t *leg, json_t
 			return ST_OK;
 		double h = hours(arrived, dep_ms);
 		tally_add(&o->stay, h);
-		row = json_pack("{s:s, s:s, s:s, s:s, s:f}", "shipment", str(ship, "id"), "nation",
-				str(ship, "nation"), "arrived_at", arrived, "departed_at", departed,
+		row = json_pack("{s:s, s:s, s:s, s:s, s:f}", "shipment", rec_str(ship, "id"), "nation",
+				rec_str(ship, "nation"), "arrived_at", arrived, "departed_at", departed,
 				"hours", h);
 		return row && json_array_append_new(o->dwell, row) == 0 ? ST_OK : ST_INTERNAL;
 	}
-	if (!is(str(ship, "location"), n->site) || is(str(ship, "status"), "received"))
+	if (!str_is(rec_str(ship, "location"), n->site) || str_is(rec_str(ship, "status"), "received"))
 		return ST_OK;
-	if ((rc = tonnes(n, str(ship, "id"), "in_transit", &t)) != ST_OK)
+	if ((rc = tonnes(n, rec_str(ship, "id"), "in_transit", &t)) != ST_OK)
 		return rc;
 	o->queue_total += t;
 	row = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:f, s:f}", "shipment",
-			str(ship, "id"), "nation", str(ship, "nation"), "status",
-			str(ship, "status"), "arrived_at", arrived, "next_site",
-			str(next, "to_site"), "mode", str(next, "mode"), "planned_departure",
-			str(next, "planned_departure"),
+			rec_str(ship, "id"), "nation", rec_str(ship, "nation"), "status",
+			rec_str(ship, "status"), "arrived_at", arrived, "next_site",
+			rec_str(next, "to_site"), "mode", rec_str(next, "mode"), "planned_departure",
+			rec_str(next, "planned_departure"),
 			"dwell_hours", hours(arrived, n->now_ms), "tonnes", t);
 	if (!row || json_array_append_new(o->queue, row) != 0 ||
-	    json_object_set_new(o->queued, str(ship, "id"), json_true()) != 0)
+	    json_object_set_new(o->queued, rec_str(ship, "id"), json_true()) != 0)
 		return ST_INTERNAL;
 	return ST_OK;
 }
@@ -257,20 +242,20 @@ static int stock(struct node_ctx *n, struct lists *o, double *total)
 		if (rc != ST_OK || (rc = lines_of(n, id, &lines)) != ST_OK)
 			break;
 		json_array_foreach(lines, i, l) {
-			json_t *sum = json_object_get(by_item, str(l, "item"));
-			long long units = json_integer_value(sum) + num(l, "in_transit");
-			json_object_set_new(by_item, str(l, "item"), json_integer(units));
+			json_t *sum = json_object_get(by_item, rec_str(l, "item"));
+			long long units = json_integer_value(sum) + rec_num(l, "in_transit");
+			json_object_set_new(by_item, rec_str(l, "item"), json_integer(units));
 		}
 	}
 	if (rc == ST_OK)
-		rc = tally_rows(n->tx, &ESPEC_ASSETS, "location", n->site, &assets);
+		rc = svc_rows(n->tx, &ESPEC_ASSETS, "location", n->site, &assets);
 	json_array_foreach(assets, i, a) {
 		/* Assets travelling with a shipment here are in its lines already. */
-		if (rc != ST_OK || is(str(a, "status"), "in_transit") ||
-		    (str(a, "shipment") && json_object_get(o->queued, str(a, "shipment"))))
+		if (rc != ST_OK || str_is(rec_str(a, "status"), "in_transit") ||
+		    (rec_str(a, "shipment") && json_object_get(o->queued, rec_str(a, "shipment"))))
 			continue;
-		json_t *sum = json_object_get(by_item, str(a, "item"));
-		json_object_set_new(by_item, str(a, "item"),
+		json_t *sum = json_object_get(by_item, rec_str(a, "item"));
+		json_object_set_new(by_item, rec_str(a, "item"),
 				    json_integer(json_integer_value(sum) + 1));
 	}
 	json_object_foreach(by_item, key, l) {
@@ -280,7 +265,7 @@ static int stock(struct node_ctx *n, struct lists *o, double *total)
 			continue;
 		*total += t;
 		row = json_pack("{s:s, s:s?, s:I, s:f}", "item", key, "name",
-				str(json_object_get(n->items, key), "name"), "quantity",
+				rec_str(json_object_get(n->items, key), "name"), "quantity",
 				(json_int_t)units, "tonnes", t);
 		if (!row || json_array_append_new(o->stock, row) != 0)
 			rc = ST_INTERNAL;
@@ -293,7 +278,7 @@ static int stock(struct node_ctx *n, struct lists *o, double *total)
 
 static int cmp_str(const void *a, const void *b, const char *field)
 {
-	const char *s = str(*(json_t *const *)a, field), *t = str(*(json_t *const *)b, field);
+	const char *s = rec_str(*(json_t *const *)a, field), *t = rec_str(*(json_t *const *)b, field);
 
 	return strcmp(s ? s : "", t ? t : "");
 }
@@ -380,9 +365,9 @@ static int node_work(struct store_tx *tx, void *arg)
 		goto done;
 	if ((rc = store_rec_get(tx, &ESPEC_SITES, n->site, &site)) != ST_OK)
 		goto done;
-	if (!is(str(site, "kind"), "logistics_node")) {
+	if (!str_is(rec_str(site, "kind"), "logistics_node")) {
 		rc = verr_set(n->err, "site", "%s is a %s, not a logistics node", n->site,
-			      str(site, "kind"));
+			      rec_str(site, "kind"));
 		goto done;
 	}
 	/* Every field of a stored record is present, null or not; be sure. */
@@ -390,7 +375,7 @@ static int node_work(struct store_tx *tx, void *arg)
 	if (!capacity)
 		json_object_set_new(site, "throughput_t_day", json_null());
 	if ((rc = tally_index(tx, &ESPEC_ITEMS, &n->items)) != ST_OK ||
-	    (rc = tally_rows(tx, &ESPEC_LEGS, "to_site", n->site, &ins)) != ST_OK ||
+	    (rc = svc_rows(tx, &ESPEC_LEGS, "to_site", n->site, &ins)) != ST_OK ||
 	    (rc = legs_out(n, &outs)) != ST_OK)
 		goto done;
 	json_array_foreach(ins, i, leg) {
@@ -399,11 +384,11 @@ static int node_work(struct store_tx *tx, void *arg)
 	}
 	const char *key;
 	json_object_foreach(outs, key, leg) {
-		int64_t day = day_in(n, str(leg, "departed_at"));
+		int64_t day = day_in(n, rec_str(leg, "departed_at"));
 		double t;
 		if (day < 0)
 			continue;
-		if ((rc = tonnes(n, str(leg, "shipment"), "dispatched", &t)) != ST_OK)
+		if ((rc = tonnes(n, rec_str(leg, "shipment"), "dispatched", &t)) != ST_OK)
 			goto done;
 		n->out_t[day] += t;
 	}
@@ -433,7 +418,7 @@ static int node_work(struct store_tx *tx, void *arg)
 	n->out = json_pack(
 		"{s:s, s:s?, s:O, s:s, s:s, s:s, s:O, s:f, s:O, s:f, s:O, s:f, s:O, s:O,"
 		" s:{s:O, s:O, s:O, s:O, s:O, s:I, s:f}}",
-		"site", n->site, "name", str(site, "name"), "capacity_t_day",
+		"site", n->site, "name", rec_str(site, "name"), "capacity_t_day",
 		json_object_get(site, "throughput_t_day"), "from", n->from, "to", n->to, "summary",
 		summary, "inbound", o.inbound, "inbound_tonnes",
 		tally_round(o.in_total, TONNE_PLACES), "outbound", o.queue, "outbound_tonnes",

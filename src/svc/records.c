@@ -254,6 +254,18 @@ int svc_rec_get(struct svc *svc, const struct principal *p, const struct espec *
 	return rc == ST_OK && !*out ? ST_INTERNAL : rc;
 }
 
+int svc_rows(struct store_tx *tx, const struct espec *e, const char *field,
+	     const char *value, json_t **rows)
+{
+	json_t *v = field ? json_string(value) : NULL;
+	struct store_filter f = {field ? espec_field(e, field) : NULL, v, false};
+	struct store_query q = {&f, field ? 1 : 0, NULL, 100000000};
+	int rc = !field || v ? store_rec_list(tx, e, &q, rows) : ST_INTERNAL;
+
+	json_decref(v);
+	return rc;
+}
+
 /* ---- Rules checked inside the writing transaction. ------------------------ */
 
 /* Every field that names another record must name one that exists. */

@@ -22,16 +22,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
-static long long num(const json_t *rec, const char *field)
-{
-	return json_integer_value(json_object_get(rec, field));
-}
-
 /* The open states of an order, in workflow order, and whether its units
  * occupy bays.  Each gives the row two columns: orders and units. */
 static const struct {
@@ -64,7 +54,7 @@ const struct svc_report_table SVC_TABLE_REPAIRS = {
 
 static void bump(json_t *row, const char *field, long long n)
 {
-	json_object_set_new(row, field, json_integer(num(row, field) + n));
+	json_object_set_new(row, field, json_integer(rec_num(row, field) + n));
 }
 
 /* A row of zeros for @facility and @category (NULL: the totals). */
@@ -76,7 +66,7 @@ static json_t *new_row(const json_t *sites, const char *facility, const char *ca
 		return NULL;
 	if (facility) {
 		json_object_set_new(row, "facility", json_string(facility));
-		const char *name = str(json_object_get(sites, facility), "name");
+		const char *name = rec_str(json_object_get(sites, facility), "name");
 		json_object_set_new(row, "facility_name", name ? json_string(name) : json_null());
 		json_object_set_new(row, "category", json_string(category));
 	}
@@ -112,8 +102,8 @@ static json_t *row_of(json_t *rows, const json_t *sites, const char *facility,
 /* Count @order into @row. */
 static void count_order(json_t *row, const json_t *order)
 {
-	const char *status = str(order, "status");
-	long long units = num(order, "quantity");
+	const char *status = rec_str(order, "status");
+	long long units = rec_num(order, "quantity");
 	int64_t created, closed;
 
 	for (size_t i = 0; i < sizeof backlog / sizeof *backlog; i++) {
@@ -131,8 +121,8 @@ static void count_order(json_t *row, const json_t *order)
 			continue;
 		bump(row, closed_states[i], 1);
 		bump(row, "closed", 1);
-		if (tally_ms(str(order, "created_at"), &created) &&
-		    tally_ms(str(order, "closed_at"), &closed))
+		if (tally_ms(rec_str(order, "created_at"), &created) &&
+		    tally_ms(rec_str(order, "closed_at"), &closed))
 			json_array_append_new(json_object_get(row, "turnaround"),
 					      json_real((double)(closed - created) / TALLY_DAY_MS));
 	}
@@ -144,7 +134,7 @@ static int finish_row(json_t *row)
 	json_t *list = json_object_get(row, "turnaround"), *v, *stats;
 	struct tally t = {0};
 	size_t i;
-	long long bays = num(row, "bays"), active = num(row, "active_units");
+	long long bays = rec_num(row, "bays"), active = rec_num(row, "active_units");
 
 	json_array_foreach(list, i, v)
 		tally_add(&t, json_real_value(v));
@@ -172,9 +162,9 @@ static bool capacity_visible(const struct principal *p, const json_t *cap)
 static int by_row(const void *a, const void *b)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int d = strcmp(str(x, "facility"), str(y, "facility"));
+	int d = strcmp(rec_str(x, "facility"), rec_str(y, "facility"));
 
-	return d ? d : strcmp(str(x, "category"), str(y, "category"));
+	return d ? d : strcmp(rec_str(x, "category"), rec_str(y, "category"));
 }
 
 struct repair_ctx {
@@ -194,7 +184,7 @@ static int repair_work(struct store_tx *tx, void *arg)
 	json_decref(c->out);
 	c->out = NULL;
 	if ((rc = tally_index(tx, &ESPEC_SITES, &sites)) != ST_OK ||
-	    (rc = tally_rows(tx, &ESPEC_REPAIR_CAPACITIES, NULL, NULL, &caps)) != ST_OK ||
+	    (rc = svc_rows(tx, &ESPEC_REPAIR_CAPACITIES, NULL, NULL, &caps)) != ST_OK ||
 	    (rc = tally_rows_in_scope(tx, c->p, &ESPEC_REPAIR_ORDERS, NULL, NULL, &orders)) !=
 		    ST_OK)
 		goto done;
@@ -205,13 +195,13 @@ static int repair_work(struct store_tx *tx, void *arg)
 		json_t *row;
 		if (!capacity_visible(c->p, r))
 			continue;
-		if (!(row = row_of(rows, sites, str(r, "facility"), str(r, "category"))))
+		if (!(row = row_of(rows, sites, rec_str(r, "facility"), rec_str(r, "category"))))
 			goto done;
-		bump(row, "bays", num(r, "bays"));
-		bump(totals, "bays", num(r, "bays"));
+		bump(row, "bays", rec_num(r, "bays"));
+		bump(totals, "bays", rec_num(r, "bays"));
 	}
 	json_array_foreach(orders, i, r) {
-		json_t *row = row_of(rows, sites, str(r, "facility"), str(r, "category"));
+		json_t *row = row_of(rows, sites, rec_str(r, "facility"), rec_str(r, "category"));
 		if (!row)
 			goto done;
 		count_order(row, r);
@@ -224,14 +214,14 @@ static int repair_work(struct store_tx *tx, void *arg)
 	if (finish_row(totals) != ST_OK || tally_sort(list, by_row) != ST_OK)
 		goto done;
 	char summary[256], median[64] = "";
-	if (num(totals, "closed"))
+	if (rec_num(totals, "closed"))
 		snprintf(median, sizeof median, ", median turnaround %.1f days",
 			 json_number_value(json_object_get(totals, "turnaround_median_days")));
 	snprintf(summary, sizeof summary,
 		 "Repairs: %lld units in work on %lld bays, %lld requested; %lld orders closed "
 		 "(%lld returned, %lld written off)%s.",
-		 num(totals, "active_units"), num(totals, "bays"), num(totals, "requested_units"),
-		 num(totals, "closed"), num(totals, "returned"), num(totals, "written_off"),
+		 rec_num(totals, "active_units"), rec_num(totals, "bays"), rec_num(totals, "requested_units"),
+		 rec_num(totals, "closed"), rec_num(totals, "returned"), rec_num(totals, "written_off"),
 		 median);
 	c->out = json_pack("{s:s, s:O, s:O}", "summary", summary, "totals", totals, "facilities",
 			   list);

@@ -16,25 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
 /* ---- Coverage. ---------------------------------------------------------------- */
-
-/* Records of @e whose @field is @value, as a new array. */
-static int rows_where(struct store_tx *tx, const struct espec *e, const char *field,
-		      const char *value, json_t **rows)
-{
-	json_t *v = json_string(value);
-	struct store_filter f = {espec_field(e, field), v, false};
-	struct store_query q = {&f, 1, NULL, 10000000};
-	int rc = v ? store_rec_list(tx, e, &q, rows) : ST_INTERNAL;
-
-	json_decref(v);
-	return rc;
-}
 
 /* Units dispatched (shipped) and received (delivered) on the shipment
  * lines drawn on the open allocations of requirement @id. */
@@ -46,12 +28,12 @@ static int shipped_of(struct store_tx *tx, const char *id, long long *shipped,
 	int rc;
 
 	*shipped = *delivered = 0;
-	if ((rc = rows_where(tx, &ESPEC_ALLOCATIONS, "requirement", id, &allocs)) != ST_OK)
+	if ((rc = svc_rows(tx, &ESPEC_ALLOCATIONS, "requirement", id, &allocs)) != ST_OK)
 		return rc;
 	json_array_foreach(allocs, i, a) {
-		if (strcmp(str(a, "status"), "open") != 0)
+		if (strcmp(rec_str(a, "status"), "open") != 0)
 			continue;
-		if ((rc = rows_where(tx, &ESPEC_LINES, "allocation", str(a, "id"), &lines)) != ST_OK)
+		if ((rc = svc_rows(tx, &ESPEC_LINES, "allocation", rec_str(a, "id"), &lines)) != ST_OK)
 			break;
 		json_array_foreach(lines, j, l) {
 			*shipped += json_integer_value(json_object_get(l, "dispatched"));
@@ -67,13 +49,13 @@ static json_t *coverage_of(struct store_tx *tx, const json_t *req, int *rc)
 {
 	long long allocated = 0, shipped, delivered;
 
-	*rc = svc_allocated(tx, "requirement", str(req, "id"), &allocated);
+	*rc = svc_allocated(tx, "requirement", rec_str(req, "id"), &allocated);
 	if (*rc == ST_OK)
-		*rc = shipped_of(tx, str(req, "id"), &shipped, &delivered);
+		*rc = shipped_of(tx, rec_str(req, "id"), &shipped, &delivered);
 	if (*rc != ST_OK)
 		return NULL;
 	long long requested = json_integer_value(json_object_get(req, "quantity"));
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "requirement", str(req, "id"),
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "requirement", rec_str(req, "id"),
 			 "requested", (json_int_t)requested, "allocated", (json_int_t)allocated,
 			 "shipped", (json_int_t)shipped, "delivered", (json_int_t)delivered,
 			 "remaining",
@@ -197,27 +179,27 @@ static int delivered_by_nation(struct store_tx *tx, const struct burden_ctx *c,
 		goto done;
 	json_array_foreach(lines, i, l) {
 		long long got = json_integer_value(json_object_get(l, "received"));
-		json_t *ship = json_object_get(ships, str(l, "shipment"));
+		json_t *ship = json_object_get(ships, rec_str(l, "shipment"));
 		char day[11] = "";
 
 		if (got == 0)
 			continue;
 		if (!ship) {
-			if ((rc = store_rec_get(tx, &ESPEC_SHIPMENTS, str(l, "shipment"), &ship)) != ST_OK)
+			if ((rc = store_rec_get(tx, &ESPEC_SHIPMENTS, rec_str(l, "shipment"), &ship)) != ST_OK)
 				goto done;
-			json_object_set_new(ships, str(l, "shipment"), ship);
+			json_object_set_new(ships, rec_str(l, "shipment"), ship);
 		}
-		const char *when = str(ship, "handed_over_at") ? str(ship, "handed_over_at")
-							       : str(ship, "received_at");
-		if (strcmp(str(ship, "purpose"), "delivery") != 0 || !when)
+		const char *when = rec_str(ship, "handed_over_at") ? rec_str(ship, "handed_over_at")
+							       : rec_str(ship, "received_at");
+		if (strcmp(rec_str(ship, "purpose"), "delivery") != 0 || !when)
 			continue;
 		snprintf(day, sizeof day, "%.10s", when);
 		if (!in_period(c, day))
 			continue;
 		double value = (double)got *
-			       (double)json_integer_value(json_object_get(unit_value, str(l, "item")));
-		json_t *sum = json_object_get(delivered, str(l, "nation"));
-		json_object_set_new(delivered, str(l, "nation"),
+			       (double)json_integer_value(json_object_get(unit_value, rec_str(l, "item")));
+		json_t *sum = json_object_get(delivered, rec_str(l, "nation"));
+		json_object_set_new(delivered, rec_str(l, "nation"),
 				    json_real(value + (sum ? json_real_value(sum) : 0)));
 	}
 done:
@@ -256,45 +238,45 @@ static int burden_work(struct store_tx *tx, void *arg)
 	    (rc = store_rec_list(tx, &ESPEC_ITEMS, &all, &items)) != ST_OK)
 		goto done;
 	json_array_foreach(items, i, it)
-		json_object_set_new(unit_value, str(it, "code"),
+		json_object_set_new(unit_value, rec_str(it, "code"),
 				    json_integer(json_integer_value(json_object_get(it, "unit_value_eur"))));
 	json_array_foreach(pledges, i, pl) {
-		const char *st = str(pl, "status"), *kind = str(pl, "kind");
+		const char *st = rec_str(pl, "status"), *kind = rec_str(pl, "kind");
 		double value = 0;
 
 		if ((strcmp(st, "committed") && strcmp(st, "delivered")) ||
-		    !in_period(c, str(pl, "pledged_on")))
+		    !in_period(c, rec_str(pl, "pledged_on")))
 			continue;
 		if (strcmp(kind, "materiel") == 0)
 			value = (double)json_integer_value(json_object_get(pl, "quantity")) *
-				(double)json_integer_value(json_object_get(unit_value, str(pl, "item")));
+				(double)json_integer_value(json_object_get(unit_value, rec_str(pl, "item")));
 		else if (strcmp(kind, "funding") == 0)
 			value = json_number_value(json_object_get(pl, "amount_eur"));
-		json_t *sum = json_object_get(contrib, str(pl, "nation"));
-		json_object_set_new(contrib, str(pl, "nation"),
+		json_t *sum = json_object_get(contrib, rec_str(pl, "nation"));
+		json_object_set_new(contrib, rec_str(pl, "nation"),
 				    json_real(value + (sum ? json_real_value(sum) : 0)));
 		/* Cite where the counted figures come from (e.g. the Kiel Institute). */
-		if (str(pl, "source"))
-			json_object_set_new(sources, str(pl, "source"), json_true());
+		if (rec_str(pl, "source"))
+			json_object_set_new(sources, rec_str(pl, "source"), json_true());
 	}
 	if ((rc = delivered_by_nation(tx, c, unit_value, delivered)) != ST_OK)
 		goto done;
 	json_array_foreach(nations, i, n) {
-		if (strcmp(str(n, "status"), "member") == 0 &&
+		if (strcmp(rec_str(n, "status"), "member") == 0 &&
 		    json_is_true(json_object_get(n, "participates")))
 			gdp_sum += json_number_value(json_object_get(n, "gdp_usd_bn"));
 	}
 	rows = json_array();
 	json_array_foreach(nations, i, n) {
-		const char *iso = str(n, "iso3");
+		const char *iso = rec_str(n, "iso3");
 		json_t *sum = json_object_get(contrib, iso);
 		double given = sum ? json_real_value(sum) : 0;
 		double gdp = json_number_value(json_object_get(n, "gdp_usd_bn"));
-		bool shares = strcmp(str(n, "status"), "member") == 0 &&
+		bool shares = strcmp(rec_str(n, "status"), "member") == 0 &&
 			      json_is_true(json_object_get(n, "participates"));
 		json_t *row;
 
-		if (strcmp(str(n, "status"), "recipient") == 0)
+		if (strcmp(rec_str(n, "status"), "recipient") == 0)
 			continue;
 		total += given;
 		if (role_scope(c->p->role) == SCOPE_NATION && strcmp(iso, c->p->nation) != 0)
@@ -302,7 +284,7 @@ static int burden_work(struct store_tx *tx, void *arg)
 		double share = shares && gdp_sum > 0 ? target_eur * gdp / gdp_sum : 0;
 		double gdp_eur = gdp * 1e9 * usd_eur / (c->half ? 2 : 1);
 		row = json_pack("{s:s, s:s, s:s, s:b, s:f, s:f}", "nation", iso, "name",
-				str(n, "name"), "status", str(n, "status"), "has_share", shares,
+				rec_str(n, "name"), "status", rec_str(n, "status"), "has_share", shares,
 				"gdp_usd_bn", gdp, "contributed_eur", given);
 		json_object_set_new(row, "fair_share_eur", shares ? json_real(share) : json_null());
 		json_t *got = json_object_get(delivered, iso);

@@ -181,7 +181,8 @@ int svc_manning(struct svc *svc, const struct principal *p, json_t **out);
 
 /*
  * Record the custody events of @events (an array of event objects as in
- * ESPEC_EVENTS; not changed) in one transaction: every event is checked
+ * ESPEC_EVENTS; normalised and completed in place: lower-case ids, times
+ * with milliseconds, the server's fields) in one transaction: every event is checked
  * (fields, references, the caller's role and site, conservation) against
  * the state the events before it leave, then all are stored with their
  * effects on shipments, lines, legs and assets, or none is.
@@ -196,13 +197,13 @@ int svc_manning(struct svc *svc, const struct principal *p, json_t **out);
  * ST_INVALID without a report: @events itself is wrong (@err says why).
  * Other statuses: no report.
  */
-int svc_events_ingest(struct svc *svc, const struct principal *p, const json_t *events,
+int svc_events_ingest(struct svc *svc, const struct principal *p, json_t *events,
 		      json_t **report, struct verr *err);
 
 /* One event, as a batch of one: *@out is the stored event (the earlier one
  * when *@replayed).  Errors as for a record: ST_INVALID, ST_CONFLICT or
  * ST_FORBIDDEN with @err naming the field. */
-int svc_event_record(struct svc *svc, const struct principal *p, const json_t *event,
+int svc_event_record(struct svc *svc, const struct principal *p, json_t *event,
 		     json_t **out, bool *replayed, struct verr *err);
 
 /* ---- Transfer documents (document.c). --------------------------------------

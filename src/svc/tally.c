@@ -168,18 +168,6 @@ int tally_sort(json_t *rows, int (*cmp)(const void *, const void *))
 	return rc;
 }
 
-int tally_rows(struct store_tx *tx, const struct espec *e, const char *field,
-	       const char *value, json_t **rows)
-{
-	json_t *v = field ? json_string(value) : NULL;
-	struct store_filter f = {field ? espec_field(e, field) : NULL, v, false};
-	struct store_query q = {&f, field ? 1 : 0, NULL, 100000000};
-	int rc = !field || v ? store_rec_list(tx, e, &q, rows) : ST_INTERNAL;
-
-	json_decref(v);
-	return rc;
-}
-
 int tally_rows_in_scope(struct store_tx *tx, const struct principal *p, const struct espec *e,
 			const char *field, const json_t *value, json_t **rows)
 {
@@ -214,7 +202,7 @@ int tally_index(struct store_tx *tx, const struct espec *e, json_t **out)
 {
 	json_t *rows = NULL, *r, *index;
 	size_t i;
-	int rc = tally_rows(tx, e, NULL, NULL, &rows);
+	int rc = svc_rows(tx, e, NULL, NULL, &rows);
 
 	*out = NULL;
 	if (rc != ST_OK)

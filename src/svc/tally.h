@@ -47,10 +47,6 @@ void tally_free(struct tally *t);
 /* Sort the array @rows in place with @cmp (over json_t * elements). */
 int tally_sort(json_t *rows, int (*cmp)(const void *, const void *));
 
-/* Every record of @e (@field = @value, or all when @field is NULL) as a
- * new array in *@rows. */
-int tally_rows(struct store_tx *tx, const struct espec *e, const char *field,
-	       const char *value, json_t **rows);
 
 /* The records of @e the principal @p may see (its scope field, if any,
  * filtered by the store), optionally also @field = @value. */

@@ -19,16 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *rec, const char *field)
-{
-	return json_string_value(json_object_get(rec, field));
-}
-
-static long long num(const json_t *rec, const char *field)
-{
-	return json_integer_value(json_object_get(rec, field));
-}
-
 /* The kind of site @code into @kind (16 bytes). */
 static int site_kind(struct store_tx *tx, const char *code, char kind[24])
 {
@@ -36,7 +26,7 @@ static int site_kind(struct store_tx *tx, const char *code, char kind[24])
 	int rc = store_rec_get(tx, &ESPEC_SITES, code, &site);
 
 	if (rc == ST_OK)
-		snprintf(kind, 24, "%s", str(site, "kind"));
+		snprintf(kind, 24, "%s", rec_str(site, "kind"));
 	json_decref(site);
 	return rc;
 }
@@ -49,7 +39,7 @@ static int want_kind(struct store_tx *tx, const json_t *rec, const char *field,
 	size_t used = 0;
 	int rc;
 
-	if ((rc = site_kind(tx, str(rec, field), kind)) != ST_OK)
+	if ((rc = site_kind(tx, rec_str(rec, field), kind)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, field, "no such site") : rc;
 	for (const char *const *k = kinds; *k; k++) {
 		if (strcmp(*k, kind) == 0)
@@ -58,7 +48,7 @@ static int want_kind(struct store_tx *tx, const json_t *rec, const char *field,
 		if (w > 0 && (size_t)w < sizeof list - used)
 			used += (size_t)w;
 	}
-	return verr_set(err, field, "must be a %s site; %s is a %s", list, str(rec, field), kind);
+	return verr_set(err, field, "must be a %s site; %s is a %s", list, rec_str(rec, field), kind);
 }
 
 /* Shipment @id, which @p must see, in status planned.  A shipment outside
@@ -77,25 +67,12 @@ static int shipment_planned(struct store_tx *tx, const struct principal *p, cons
 		return verr_set(err, "shipment", "no shipment '%s'", id);
 	if (rc != ST_OK)
 		return rc;
-	if (strcmp(str(*ship, "status"), "planned") != 0) {
+	if (strcmp(rec_str(*ship, "status"), "planned") != 0) {
 		verr_set(err, "shipment", "is %s; its route and lines change only while planned",
-			 str(*ship, "status"));
+			 rec_str(*ship, "status"));
 		return ST_CONFLICT;
 	}
 	return ST_OK;
-}
-
-/* Records of @e whose @field is @value, as a new array (key order). */
-static int list_where(struct store_tx *tx, const struct espec *e, const char *field,
-		      const char *value, json_t **rows)
-{
-	json_t *v = json_string(value);
-	struct store_filter f = {espec_field(e, field), v, false};
-	struct store_query q = {&f, 1, NULL, 10000000};
-	int rc = v ? store_rec_list(tx, e, &q, rows) : ST_INTERNAL;
-
-	json_decref(v);
-	return rc;
 }
 
 /* ---- Shipments. ------------------------------------------------------------- */
@@ -106,15 +83,15 @@ static int shipment_fill(struct store_tx *tx, json_t *rec, struct verr *err)
 	static const char *const unit[] = {"unit", NULL};
 	static const char *const handover[] = {"handover_point", NULL};
 	static const char *const facility[] = {"repair_facility", NULL};
-	const char *purpose = str(rec, "purpose");
+	const char *purpose = rec_str(rec, "purpose");
 	bool delivery = strcmp(purpose, "delivery") == 0;
 	bool to_repair = strcmp(purpose, "to_repair") == 0;
 	json_t *nation = NULL, *order = NULL;
 	int rc;
 
-	if ((rc = store_rec_get(tx, &ESPEC_NATIONS, str(rec, "nation"), &nation)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_NATIONS, rec_str(rec, "nation"), &nation)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, "nation", "no such nation") : rc;
-	bool recipient = strcmp(str(nation, "status"), "recipient") == 0;
+	bool recipient = strcmp(rec_str(nation, "status"), "recipient") == 0;
 	json_decref(nation);
 	if (delivery && recipient)
 		return verr_set(err, "nation", "a delivery carries a donor nation's materiel");
@@ -124,21 +101,21 @@ static int shipment_fill(struct store_tx *tx, json_t *rec, struct verr *err)
 			    err)) != ST_OK ||
 	    (rc = want_kind(tx, rec, "destination", to_repair ? facility : unit, err)) != ST_OK)
 		return rc;
-	if (delivery && !str(rec, "handover_point"))
+	if (delivery && !rec_str(rec, "handover_point"))
 		return verr_set(err, "handover_point", "is required for a delivery");
-	if (str(rec, "handover_point") && (rc = want_kind(tx, rec, "handover_point", handover,
+	if (rec_str(rec, "handover_point") && (rc = want_kind(tx, rec, "handover_point", handover,
 							  err)) != ST_OK)
 		return rc;
-	if (delivery != !str(rec, "repair_order"))
+	if (delivery != !rec_str(rec, "repair_order"))
 		return verr_set(err, "repair_order", delivery ? "belongs only to repair transport"
 							      : "is required for repair transport");
 	if (!delivery) {
-		if ((rc = store_rec_get(tx, &ESPEC_REPAIR_ORDERS, str(rec, "repair_order"),
+		if ((rc = store_rec_get(tx, &ESPEC_REPAIR_ORDERS, rec_str(rec, "repair_order"),
 					&order)) != ST_OK)
 			return rc == ST_NOT_FOUND ? verr_set(err, "repair_order", "no such order") : rc;
 		const char *end = to_repair ? "destination" : "origin";
-		if (strcmp(str(order, "facility"), str(rec, end)) != 0)
-			rc = verr_set(err, end, "must be the order's facility %s", str(order, "facility"));
+		if (strcmp(rec_str(order, "facility"), rec_str(rec, end)) != 0)
+			rc = verr_set(err, end, "must be the order's facility %s", rec_str(order, "facility"));
 		json_decref(order);
 	}
 	return rc;
@@ -154,9 +131,9 @@ static int shipment_create(struct store_tx *tx, const struct principal *p, json_
 	for (size_t i = 0; i < sizeof derived / sizeof *derived; i++)
 		json_object_set_new(rec, derived[i], json_null());
 	json_object_set_new(rec, "status", json_string("planned"));
-	json_object_set_new(rec, "location", json_string(str(rec, "origin")));
+	json_object_set_new(rec, "location", json_string(rec_str(rec, "origin")));
 	char route[64];
-	snprintf(route, sizeof route, "%s > %s", str(rec, "origin"), str(rec, "destination"));
+	snprintf(route, sizeof route, "%s > %s", rec_str(rec, "origin"), rec_str(rec, "destination"));
 	json_object_set_new(rec, "route", json_string(route));
 	return shipment_fill(tx, rec, err);
 }
@@ -168,21 +145,21 @@ static int shipment_update(struct store_tx *tx, const struct principal *p, const
 	int rc;
 
 	(void)p;
-	if (strcmp(str(cur, "status"), "planned") != 0) {
+	if (strcmp(rec_str(cur, "status"), "planned") != 0) {
 		verr_set(err, "status", "only a planned shipment can be changed; this one is %s",
-			 str(cur, "status"));
+			 rec_str(cur, "status"));
 		return ST_CONFLICT;
 	}
 	if ((rc = shipment_fill(tx, next, err)) != ST_OK)
 		return rc;
 	/* Legs and lines hang on the origin, nation and purpose. */
 	static const char *const fixed[] = {"origin", "nation", "purpose"};
-	if ((rc = list_where(tx, &ESPEC_LEGS, "shipment", str(cur, "id"), &legs)) != ST_OK ||
-	    (rc = list_where(tx, &ESPEC_LINES, "shipment", str(cur, "id"), &lines)) != ST_OK)
+	if ((rc = svc_rows(tx, &ESPEC_LEGS, "shipment", rec_str(cur, "id"), &legs)) != ST_OK ||
+	    (rc = svc_rows(tx, &ESPEC_LINES, "shipment", rec_str(cur, "id"), &lines)) != ST_OK)
 		goto done;
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
 		if ((json_array_size(legs) || json_array_size(lines)) &&
-		    strcmp(str(cur, fixed[i]), str(next, fixed[i])) != 0) {
+		    strcmp(rec_str(cur, fixed[i]), rec_str(next, fixed[i])) != 0) {
 			verr_set(err, fixed[i], "cannot change once the shipment has legs or lines");
 			rc = ST_CONFLICT;
 			goto done;
@@ -204,24 +181,24 @@ static int refresh_route(struct store_tx *tx, const struct principal *p, const j
 	size_t i, used;
 	int rc;
 
-	if ((rc = list_where(tx, &ESPEC_LEGS, "shipment", str(ship, "id"), &legs)) != ST_OK)
+	if ((rc = svc_rows(tx, &ESPEC_LEGS, "shipment", rec_str(ship, "id"), &legs)) != ST_OK)
 		return rc;
-	used = (size_t)snprintf(route, sizeof route, "%s", str(ship, "origin"));
+	used = (size_t)snprintf(route, sizeof route, "%s", rec_str(ship, "origin"));
 	/* Legs come in key order, which is creation order; seq says for sure. */
 	for (long long seq = 1; seq <= (long long)json_array_size(legs); seq++) {
 		json_array_foreach(legs, i, leg) {
-			if (num(leg, "seq") != seq)
+			if (rec_num(leg, "seq") != seq)
 				continue;
 			int w = snprintf(route + used, sizeof route - used, " > %s",
-					 str(leg, "to_site"));
+					 rec_str(leg, "to_site"));
 			if (w > 0 && (size_t)w < sizeof route - used)
 				used += (size_t)w;
 		}
 	}
 	if (!json_array_size(legs))
-		snprintf(route + used, sizeof route - used, " > %s", str(ship, "destination"));
+		snprintf(route + used, sizeof route - used, " > %s", rec_str(ship, "destination"));
 	changes = json_pack("{s:s}", "route", route);
-	rc = changes ? svc_patch_record(tx, p, &ESPEC_SHIPMENTS, str(ship, "id"), changes, "route")
+	rc = changes ? svc_patch_record(tx, p, &ESPEC_SHIPMENTS, rec_str(ship, "id"), changes, "route")
 		     : ST_INTERNAL;
 	json_decref(changes);
 	json_decref(legs);
@@ -241,23 +218,23 @@ static int leg_create(struct store_tx *tx, const struct principal *p, json_t *re
 	int rc;
 
 	(void)p;
-	if ((rc = shipment_planned(tx, p, str(rec, "shipment"), &ship, err)) != ST_OK)
+	if ((rc = shipment_planned(tx, p, rec_str(rec, "shipment"), &ship, err)) != ST_OK)
 		goto done;
-	if ((rc = list_where(tx, &ESPEC_LEGS, "shipment", str(ship, "id"), &legs)) != ST_OK)
+	if ((rc = svc_rows(tx, &ESPEC_LEGS, "shipment", rec_str(ship, "id"), &legs)) != ST_OK)
 		goto done;
-	from = str(ship, "origin");
+	from = rec_str(ship, "origin");
 	json_array_foreach(legs, i, leg) {
-		if (num(leg, "seq") > last) {
-			last = num(leg, "seq");
-			from = str(leg, "to_site");
+		if (rec_num(leg, "seq") > last) {
+			last = rec_num(leg, "seq");
+			from = rec_str(leg, "to_site");
 		}
 	}
-	if (last && strcmp(from, str(ship, "destination")) == 0) {
+	if (last && strcmp(from, rec_str(ship, "destination")) == 0) {
 		verr_set(err, "shipment", "its route already reaches the destination %s", from);
 		rc = ST_CONFLICT;
 		goto done;
 	}
-	if (strcmp(from, str(rec, "to_site")) == 0) {
+	if (strcmp(from, rec_str(rec, "to_site")) == 0) {
 		rc = verr_set(err, "to_site", "the leg must go somewhere: it starts at %s", from);
 		goto done;
 	}
@@ -265,7 +242,7 @@ static int leg_create(struct store_tx *tx, const struct principal *p, json_t *re
 		goto done;
 	json_object_set_new(rec, "seq", json_integer(last + 1));
 	json_object_set_new(rec, "from_site", json_string(from));
-	json_object_set_new(rec, "nation", json_string(str(ship, "nation")));
+	json_object_set_new(rec, "nation", json_string(rec_str(ship, "nation")));
 	json_object_set_new(rec, "departed_at", json_null());
 	json_object_set_new(rec, "arrived_at", json_null());
 done:
@@ -277,7 +254,7 @@ done:
 static int leg_after_create(struct store_tx *tx, const struct principal *p, const json_t *rec)
 {
 	json_t *ship = NULL;
-	int rc = store_rec_get(tx, &ESPEC_SHIPMENTS, str(rec, "shipment"), &ship);
+	int rc = store_rec_get(tx, &ESPEC_SHIPMENTS, rec_str(rec, "shipment"), &ship);
 
 	if (rc == ST_OK)
 		rc = refresh_route(tx, p, ship);
@@ -294,12 +271,12 @@ static int leg_delete(struct store_tx *tx, const struct principal *p, const json
 	int rc;
 
 	(void)p;
-	if ((rc = shipment_planned(tx, p, str(cur, "shipment"), &ship, err)) != ST_OK)
+	if ((rc = shipment_planned(tx, p, rec_str(cur, "shipment"), &ship, err)) != ST_OK)
 		goto done;
-	if ((rc = list_where(tx, &ESPEC_LEGS, "shipment", str(ship, "id"), &legs)) != ST_OK)
+	if ((rc = svc_rows(tx, &ESPEC_LEGS, "shipment", rec_str(ship, "id"), &legs)) != ST_OK)
 		goto done;
 	json_array_foreach(legs, i, leg) {
-		if (num(leg, "seq") > num(cur, "seq")) {
+		if (rec_num(leg, "seq") > rec_num(cur, "seq")) {
 			verr_set(err, "seq", "only the last leg can be removed");
 			rc = ST_CONFLICT;
 			goto done;
@@ -307,20 +284,20 @@ static int leg_delete(struct store_tx *tx, const struct principal *p, const json
 	}
 	/* The route is refreshed after the leg is gone: patch it without it. */
 	char route[400];
-	size_t used = (size_t)snprintf(route, sizeof route, "%s", str(ship, "origin"));
-	for (long long seq = 1; seq < num(cur, "seq"); seq++) {
+	size_t used = (size_t)snprintf(route, sizeof route, "%s", rec_str(ship, "origin"));
+	for (long long seq = 1; seq < rec_num(cur, "seq"); seq++) {
 		json_array_foreach(legs, i, leg) {
-			if (num(leg, "seq") != seq)
+			if (rec_num(leg, "seq") != seq)
 				continue;
-			int w = snprintf(route + used, sizeof route - used, " > %s", str(leg, "to_site"));
+			int w = snprintf(route + used, sizeof route - used, " > %s", rec_str(leg, "to_site"));
 			if (w > 0 && (size_t)w < sizeof route - used)
 				used += (size_t)w;
 		}
 	}
-	if (num(cur, "seq") == 1)
-		snprintf(route + used, sizeof route - used, " > %s", str(ship, "destination"));
+	if (rec_num(cur, "seq") == 1)
+		snprintf(route + used, sizeof route - used, " > %s", rec_str(ship, "destination"));
 	json_t *changes = json_pack("{s:s}", "route", route);
-	rc = changes ? svc_patch_record(tx, p, &ESPEC_SHIPMENTS, str(ship, "id"), changes, "route")
+	rc = changes ? svc_patch_record(tx, p, &ESPEC_SHIPMENTS, rec_str(ship, "id"), changes, "route")
 		     : ST_INTERNAL;
 	json_decref(changes);
 done:
@@ -409,15 +386,15 @@ static int claim_serials(struct store_tx *tx, const struct principal *p, const j
 	size_t i;
 	int rc;
 
-	if ((rc = split_serials(str(line, "serials"), &serials, &(struct verr){0}, "serials")) != ST_OK)
+	if ((rc = split_serials(rec_str(line, "serials"), &serials, &(struct verr){0}, "serials")) != ST_OK)
 		return rc;
 	json_array_foreach(serials, i, v) {
 		json_t *asset = NULL;
-		rc = svc_asset_find(tx, str(line, "item"), json_string_value(v), &asset);
+		rc = svc_asset_find(tx, rec_str(line, "item"), json_string_value(v), &asset);
 		if (rc == ST_OK) {
-			json_t *changes = json_pack("{s:s,s:s}", "shipment", str(ship, "id"),
-						    "line", str(line, "id"));
-			rc = changes ? svc_patch_record(tx, p, &ESPEC_ASSETS, str(asset, "id"),
+			json_t *changes = json_pack("{s:s,s:s}", "shipment", rec_str(ship, "id"),
+						    "line", rec_str(line, "id"));
+			rc = changes ? svc_patch_record(tx, p, &ESPEC_ASSETS, rec_str(asset, "id"),
 							changes, "load")
 				     : ST_INTERNAL;
 			json_decref(changes);
@@ -428,10 +405,10 @@ static int claim_serials(struct store_tx *tx, const struct principal *p, const j
 			json_t *rec = json_pack(
 				"{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:n,s:n,s:n,s:n,s:n,s:n,"
 				"s:s,s:s,s:I}",
-				"id", key, "item", str(line, "item"), "serial", json_string_value(v),
-				"nation", str(ship, "nation"), "status", "in_stock",
-				"location", str(ship, "origin"), "shipment", str(ship, "id"),
-				"line", str(line, "id"), "sensitive",
+				"id", key, "item", rec_str(line, "item"), "serial", json_string_value(v),
+				"nation", rec_str(ship, "nation"), "status", "in_stock",
+				"location", rec_str(ship, "origin"), "shipment", rec_str(ship, "id"),
+				"line", rec_str(line, "id"), "sensitive",
 				json_is_true(json_object_get(item, "sensitive")), "handed_over_at",
 				"last_inventory_at", "inventory_due", "lost_at", "loss_reported_at",
 				"last_event_at", "created_by", p->username, "created_at", now,
@@ -453,7 +430,7 @@ static int claim_serials(struct store_tx *tx, const struct principal *p, const j
 static int check_serials(struct store_tx *tx, const json_t *line, const json_t *ship,
 			 const json_t *item, struct verr *err)
 {
-	const char *text = str(line, "serials");
+	const char *text = rec_str(line, "serials");
 	json_t *serials = NULL, *v;
 	size_t i;
 	int rc;
@@ -461,48 +438,48 @@ static int check_serials(struct store_tx *tx, const json_t *line, const json_t *
 	if (!is_serialized(item)) {
 		if (text)
 			return verr_set(err, "serials", "%s is not a serialized item",
-					str(line, "item"));
+					rec_str(line, "item"));
 		return ST_OK;
 	}
 	if (!text)
 		return verr_set(err, "serials", "%s is serialized: give one serial per unit",
-				str(line, "item"));
+				rec_str(line, "item"));
 	if ((rc = split_serials(text, &serials, err, "serials")) != ST_OK)
 		return rc;
-	if ((long long)json_array_size(serials) != num(line, "quantity")) {
+	if ((long long)json_array_size(serials) != rec_num(line, "quantity")) {
 		rc = verr_set(err, "serials", "lists %zu serials for a quantity of %lld",
-			      json_array_size(serials), num(line, "quantity"));
+			      json_array_size(serials), rec_num(line, "quantity"));
 		goto done;
 	}
 	json_array_foreach(serials, i, v) {
 		json_t *asset = NULL, *other = NULL;
 		const char *serial = json_string_value(v);
-		rc = svc_asset_find(tx, str(line, "item"), serial, &asset);
+		rc = svc_asset_find(tx, rec_str(line, "item"), serial, &asset);
 		if (rc == ST_NOT_FOUND) {
-			if (strcmp(str(ship, "purpose"), "delivery") != 0)
+			if (strcmp(rec_str(ship, "purpose"), "delivery") != 0)
 				rc = verr_set(err, "serials", "%s %s is not a registered asset",
-					      str(line, "item"), serial);
+					      rec_str(line, "item"), serial);
 			else
 				rc = ST_OK;
 			continue;
 		}
 		if (rc != ST_OK)
 			goto done;
-		const char *status = str(asset, "status");
-		const char *where = str(asset, "location");
+		const char *status = rec_str(asset, "status");
+		const char *where = rec_str(asset, "location");
 		if (strcmp(status, "in_transit") == 0 || strcmp(status, "lost") == 0 ||
 		    strcmp(status, "destroyed") == 0 || strcmp(status, "expended") == 0 ||
-		    !where || strcmp(where, str(ship, "origin")) != 0) {
+		    !where || strcmp(where, rec_str(ship, "origin")) != 0) {
 			verr_set(err, "serials", "%s %s is %s at %s, not waiting at %s",
-				 str(line, "item"), serial, status, where ? where : "no site",
-				 str(ship, "origin"));
+				 rec_str(line, "item"), serial, status, where ? where : "no site",
+				 rec_str(ship, "origin"));
 			rc = ST_CONFLICT;
-		} else if (str(asset, "line") &&
-			   store_rec_get(tx, &ESPEC_LINES, str(asset, "line"), &other) == ST_OK &&
-			   strcmp(str(other, "status"), "open") == 0 &&
-			   strcmp(str(other, "id"), str(line, "id")) != 0) {
+		} else if (rec_str(asset, "line") &&
+			   store_rec_get(tx, &ESPEC_LINES, rec_str(asset, "line"), &other) == ST_OK &&
+			   strcmp(rec_str(other, "status"), "open") == 0 &&
+			   strcmp(rec_str(other, "id"), rec_str(line, "id")) != 0) {
 			verr_set(err, "serials", "%s %s is already on open line %s",
-				 str(line, "item"), serial, str(other, "id"));
+				 rec_str(line, "item"), serial, rec_str(other, "id"));
 			rc = ST_CONFLICT;
 		}
 		json_decref(other);
@@ -521,12 +498,12 @@ static int drawn(struct store_tx *tx, const char *allocation, const char *except
 {
 	json_t *lines = NULL, *l;
 	size_t i;
-	int rc = list_where(tx, &ESPEC_LINES, "allocation", allocation, &lines);
+	int rc = svc_rows(tx, &ESPEC_LINES, "allocation", allocation, &lines);
 
 	*sum = 0;
 	json_array_foreach(lines, i, l) {
-		if (!except || strcmp(str(l, "id"), except) != 0)
-			*sum += num(l, "quantity");
+		if (!except || strcmp(rec_str(l, "id"), except) != 0)
+			*sum += rec_num(l, "quantity");
 	}
 	json_decref(lines);
 	return rc;
@@ -539,31 +516,31 @@ static int check_allocation(struct store_tx *tx, const json_t *line, const json_
 	long long used;
 	int rc;
 
-	if (strcmp(str(ship, "purpose"), "delivery") != 0)
-		return str(line, "allocation")
+	if (strcmp(rec_str(ship, "purpose"), "delivery") != 0)
+		return rec_str(line, "allocation")
 			       ? verr_set(err, "allocation", "belongs only to delivery lines")
 			       : ST_OK;
-	if (!str(line, "allocation"))
+	if (!rec_str(line, "allocation"))
 		return verr_set(err, "allocation", "is required: a delivery line draws on an "
 				"allocation");
-	if ((rc = store_rec_get(tx, &ESPEC_ALLOCATIONS, str(line, "allocation"), &alloc)) != ST_OK ||
-	    (rc = store_rec_get(tx, &ESPEC_PLEDGES, str(alloc, "pledge"), &pledge)) != ST_OK) {
+	if ((rc = store_rec_get(tx, &ESPEC_ALLOCATIONS, rec_str(line, "allocation"), &alloc)) != ST_OK ||
+	    (rc = store_rec_get(tx, &ESPEC_PLEDGES, rec_str(alloc, "pledge"), &pledge)) != ST_OK) {
 		if (rc == ST_NOT_FOUND)
 			rc = verr_set(err, "allocation", "no such allocation");
 		goto done;
 	}
-	if (strcmp(str(alloc, "status"), "open") != 0) {
-		verr_set(err, "allocation", "is %s", str(alloc, "status"));
+	if (strcmp(rec_str(alloc, "status"), "open") != 0) {
+		verr_set(err, "allocation", "is %s", rec_str(alloc, "status"));
 		rc = ST_CONFLICT;
-	} else if (strcmp(str(pledge, "item"), str(line, "item")) != 0) {
-		rc = verr_set(err, "item", "the allocation's pledge is for %s", str(pledge, "item"));
-	} else if (strcmp(str(pledge, "nation"), str(ship, "nation")) != 0) {
+	} else if (strcmp(rec_str(pledge, "item"), rec_str(line, "item")) != 0) {
+		rc = verr_set(err, "item", "the allocation's pledge is for %s", rec_str(pledge, "item"));
+	} else if (strcmp(rec_str(pledge, "nation"), rec_str(ship, "nation")) != 0) {
 		rc = verr_set(err, "allocation", "is %s's pledge; the shipment carries %s's materiel",
-			      str(pledge, "nation"), str(ship, "nation"));
-	} else if ((rc = drawn(tx, str(alloc, "id"), str(line, "id"), &used)) == ST_OK &&
-		   used + num(line, "quantity") > num(alloc, "quantity")) {
+			      rec_str(pledge, "nation"), rec_str(ship, "nation"));
+	} else if ((rc = drawn(tx, rec_str(alloc, "id"), rec_str(line, "id"), &used)) == ST_OK &&
+		   used + rec_num(line, "quantity") > rec_num(alloc, "quantity")) {
 		verr_set(err, "quantity", "the allocation has %lld of %lld units left to ship",
-			 num(alloc, "quantity") - used, num(alloc, "quantity"));
+			 rec_num(alloc, "quantity") - used, rec_num(alloc, "quantity"));
 		rc = ST_CONFLICT;
 	}
 done:
@@ -579,9 +556,9 @@ static int line_fill(struct store_tx *tx, const struct principal *p, json_t *rec
 	json_t *ship = NULL, *item = NULL;
 	int rc;
 
-	if ((rc = shipment_planned(tx, p, str(rec, "shipment"), &ship, err)) != ST_OK)
+	if ((rc = shipment_planned(tx, p, rec_str(rec, "shipment"), &ship, err)) != ST_OK)
 		goto done;
-	if ((rc = store_rec_get(tx, &ESPEC_ITEMS, str(rec, "item"), &item)) != ST_OK) {
+	if ((rc = store_rec_get(tx, &ESPEC_ITEMS, rec_str(rec, "item"), &item)) != ST_OK) {
 		if (rc == ST_NOT_FOUND)
 			rc = verr_set(err, "item", "no such item");
 		goto done;
@@ -589,7 +566,7 @@ static int line_fill(struct store_tx *tx, const struct principal *p, json_t *rec
 	if ((rc = check_allocation(tx, rec, ship, err)) != ST_OK ||
 	    (rc = check_serials(tx, rec, ship, item, err)) != ST_OK)
 		goto done;
-	json_object_set_new(rec, "nation", json_string(str(ship, "nation")));
+	json_object_set_new(rec, "nation", json_string(rec_str(ship, "nation")));
 done:
 	if (rc == ST_OK && ship_out) {
 		*ship_out = ship;
@@ -619,10 +596,10 @@ static int line_after_create(struct store_tx *tx, const struct principal *p, con
 	json_t *ship = NULL, *item = NULL;
 	int rc = ST_OK;
 
-	if (!str(rec, "serials"))
+	if (!rec_str(rec, "serials"))
 		return ST_OK;
-	if ((rc = store_rec_get(tx, &ESPEC_SHIPMENTS, str(rec, "shipment"), &ship)) == ST_OK &&
-	    (rc = store_rec_get(tx, &ESPEC_ITEMS, str(rec, "item"), &item)) == ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_SHIPMENTS, rec_str(rec, "shipment"), &ship)) == ST_OK &&
+	    (rc = store_rec_get(tx, &ESPEC_ITEMS, rec_str(rec, "item"), &item)) == ST_OK)
 		rc = claim_serials(tx, p, rec, ship, item);
 	json_decref(ship);
 	json_decref(item);
@@ -634,15 +611,15 @@ static int release_serials(struct store_tx *tx, const struct principal *p, const
 {
 	json_t *assets = NULL, *a;
 	size_t i;
-	int rc = list_where(tx, &ESPEC_ASSETS, "shipment", str(line, "shipment"), &assets);
+	int rc = svc_rows(tx, &ESPEC_ASSETS, "shipment", rec_str(line, "shipment"), &assets);
 
 	json_array_foreach(assets, i, a) {
 		if (rc != ST_OK)
 			break;
-		if (!str(a, "line") || strcmp(str(a, "line"), str(line, "id")) != 0)
+		if (!rec_str(a, "line") || strcmp(rec_str(a, "line"), rec_str(line, "id")) != 0)
 			continue;
 		json_t *changes = json_pack("{s:n,s:n}", "shipment", "line");
-		rc = changes ? svc_patch_record(tx, p, &ESPEC_ASSETS, str(a, "id"), changes, "unload")
+		rc = changes ? svc_patch_record(tx, p, &ESPEC_ASSETS, rec_str(a, "id"), changes, "unload")
 			     : ST_INTERNAL;
 		json_decref(changes);
 	}
@@ -654,7 +631,7 @@ static int line_delete(struct store_tx *tx, const struct principal *p, const jso
 		       struct verr *err)
 {
 	json_t *ship = NULL;
-	int rc = shipment_planned(tx, p, str(cur, "shipment"), &ship, err);
+	int rc = shipment_planned(tx, p, rec_str(cur, "shipment"), &ship, err);
 
 	json_decref(ship);
 	return rc == ST_OK ? release_serials(tx, p, cur) : rc;
@@ -669,12 +646,12 @@ static int asset_create(struct store_tx *tx, const struct principal *p, json_t *
 	int rc;
 
 	(void)p;
-	if (!str(rec, "location"))
+	if (!rec_str(rec, "location"))
 		return verr_set(err, "location", "is required: where the asset is held");
-	if ((rc = store_rec_get(tx, &ESPEC_ITEMS, str(rec, "item"), &item)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_ITEMS, rec_str(rec, "item"), &item)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, "item", "no such item") : rc;
 	if (!is_serialized(item))
-		rc = verr_set(err, "item", "%s is not a serialized item", str(rec, "item"));
+		rc = verr_set(err, "item", "%s is not a serialized item", rec_str(rec, "item"));
 	static const char *const derived[] = {"shipment", "line", "handed_over_at",
 					      "last_inventory_at", "inventory_due", "lost_at",
 					      "loss_reported_at", "last_event_at"};
@@ -726,16 +703,16 @@ static int each_repair_asset(struct store_tx *tx, const json_t *order,
 	size_t i;
 	int rc;
 
-	if (!str(order, "serials"))
+	if (!rec_str(order, "serials"))
 		return ST_OK;
-	if ((rc = split_serials(str(order, "serials"), &serials, err, "serials")) != ST_OK)
+	if ((rc = split_serials(rec_str(order, "serials"), &serials, err, "serials")) != ST_OK)
 		return rc;
 	json_array_foreach(serials, i, v) {
 		json_t *asset = NULL;
-		rc = svc_asset_find(tx, str(order, "item"), json_string_value(v), &asset);
+		rc = svc_asset_find(tx, rec_str(order, "item"), json_string_value(v), &asset);
 		if (rc == ST_NOT_FOUND)
 			rc = verr_set(err, "serials", "%s %s is not a registered asset",
-				      str(order, "item"), json_string_value(v));
+				      rec_str(order, "item"), json_string_value(v));
 		if (rc == ST_OK)
 			rc = fn(tx, order, asset, arg, err);
 		json_decref(asset);
@@ -749,16 +726,16 @@ static int each_repair_asset(struct store_tx *tx, const json_t *order,
 static int repairable(struct store_tx *tx, const json_t *order, const json_t *asset, void *arg,
 		      struct verr *err)
 {
-	const char *status = str(asset, "status");
+	const char *status = rec_str(asset, "status");
 
 	(void)tx, (void)arg;
-	if (strcmp(str(asset, "nation"), str(order, "nation")) != 0 &&
-	    !str(asset, "handed_over_at"))
+	if (strcmp(rec_str(asset, "nation"), rec_str(order, "nation")) != 0 &&
+	    !rec_str(asset, "handed_over_at"))
 		return verr_set(err, "serials", "%s has not been handed over to %s",
-				str(asset, "serial"), str(order, "nation"));
+				rec_str(asset, "serial"), rec_str(order, "nation"));
 	if (strcmp(status, "in_service") && strcmp(status, "damaged") && strcmp(status, "in_stock")) {
 		verr_set(err, "serials", "%s is %s; only equipment in service or damaged is "
-			 "sent for repair", str(asset, "serial"), status);
+			 "sent for repair", rec_str(asset, "serial"), status);
 		return ST_CONFLICT;
 	}
 	return ST_OK;
@@ -771,25 +748,25 @@ static int repair_fill(struct store_tx *tx, json_t *rec, struct verr *err)
 	json_t *item = NULL, *nation = NULL, *serials = NULL;
 	int rc;
 
-	if ((rc = store_rec_get(tx, &ESPEC_NATIONS, str(rec, "nation"), &nation)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_NATIONS, rec_str(rec, "nation"), &nation)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, "nation", "no such nation") : rc;
-	bool recipient = strcmp(str(nation, "status"), "recipient") == 0;
+	bool recipient = strcmp(rec_str(nation, "status"), "recipient") == 0;
 	json_decref(nation);
 	if (!recipient)
 		return verr_set(err, "nation", "must be the recipient nation");
 	if ((rc = want_kind(tx, rec, "requesting_unit", unit, err)) != ST_OK ||
 	    (rc = want_kind(tx, rec, "facility", facility, err)) != ST_OK)
 		return rc;
-	if ((rc = store_rec_get(tx, &ESPEC_ITEMS, str(rec, "item"), &item)) != ST_OK)
+	if ((rc = store_rec_get(tx, &ESPEC_ITEMS, rec_str(rec, "item"), &item)) != ST_OK)
 		return rc == ST_NOT_FOUND ? verr_set(err, "item", "no such item") : rc;
-	json_object_set_new(rec, "category", json_string(str(item, "category")));
-	if (is_serialized(item) != (str(rec, "serials") != NULL)) {
+	json_object_set_new(rec, "category", json_string(rec_str(item, "category")));
+	if (is_serialized(item) != (rec_str(rec, "serials") != NULL)) {
 		rc = verr_set(err, "serials", is_serialized(item)
 				      ? "is required: the item is serialized"
 				      : "belongs only to serialized items");
-	} else if (str(rec, "serials") &&
-		   (rc = split_serials(str(rec, "serials"), &serials, err, "serials")) == ST_OK &&
-		   (long long)json_array_size(serials) != num(rec, "quantity")) {
+	} else if (rec_str(rec, "serials") &&
+		   (rc = split_serials(rec_str(rec, "serials"), &serials, err, "serials")) == ST_OK &&
+		   (long long)json_array_size(serials) != rec_num(rec, "quantity")) {
 		rc = verr_set(err, "quantity", "must equal the number of serials (%zu)",
 			      json_array_size(serials));
 	}
@@ -820,9 +797,9 @@ static int repair_update(struct store_tx *tx, const struct principal *p, const j
 	 * rewrite what was requested. */
 	if (p->role == ROLE_FACILITY_OPERATOR)
 		return ST_FORBIDDEN;
-	if (strcmp(str(cur, "status"), "requested") != 0) {
+	if (strcmp(rec_str(cur, "status"), "requested") != 0) {
 		verr_set(err, "status", "only a requested order can be changed; this one is %s",
-			 str(cur, "status"));
+			 rec_str(cur, "status"));
 		return ST_CONFLICT;
 	}
 	int rc = repair_fill(tx, next, err);
@@ -856,7 +833,7 @@ static int follow_order(struct store_tx *tx, const json_t *order, const json_t *
 	}
 	if (f->location)
 		json_object_set_new(changes, "location", json_string(f->location));
-	rc = svc_patch_record(tx, f->p, &ESPEC_ASSETS, str(asset, "id"), changes, "repair");
+	rc = svc_patch_record(tx, f->p, &ESPEC_ASSETS, rec_str(asset, "id"), changes, "repair");
 	json_decref(changes);
 	return rc;
 }
@@ -870,16 +847,16 @@ static int facility_load(struct store_tx *tx, const char *facility, const char *
 	int rc;
 
 	*load = *bays = 0;
-	if ((rc = list_where(tx, &ESPEC_REPAIR_ORDERS, "facility", facility, &orders)) != ST_OK ||
-	    (rc = list_where(tx, &ESPEC_REPAIR_CAPACITIES, "facility", facility, &caps)) != ST_OK)
+	if ((rc = svc_rows(tx, &ESPEC_REPAIR_ORDERS, "facility", facility, &orders)) != ST_OK ||
+	    (rc = svc_rows(tx, &ESPEC_REPAIR_CAPACITIES, "facility", facility, &caps)) != ST_OK)
 		goto done;
 	json_array_foreach(orders, i, o) {
-		if (strcmp(str(o, "category"), category) == 0 && active_repair(str(o, "status")))
-			*load += num(o, "quantity");
+		if (strcmp(rec_str(o, "category"), category) == 0 && active_repair(rec_str(o, "status")))
+			*load += rec_num(o, "quantity");
 	}
 	json_array_foreach(caps, i, o) {
-		if (strcmp(str(o, "category"), category) == 0)
-			*bays += num(o, "bays");
+		if (strcmp(rec_str(o, "category"), category) == 0)
+			*bays += rec_num(o, "bays");
 	}
 done:
 	json_decref(orders);
@@ -902,22 +879,22 @@ static int repair_after_transition(struct store_tx *tx, const struct principal *
 	time_format(svc_now_ms(), now);
 	if (strcmp(to, "approved") == 0) {
 		long long load, bays;
-		if ((rc = facility_load(tx, str(rec, "facility"), str(rec, "category"), &load,
+		if ((rc = facility_load(tx, rec_str(rec, "facility"), rec_str(rec, "category"), &load,
 					&bays)) != ST_OK)
 			goto done;
 		/* The load counts this order already: it is approved now. */
 		if (load > bays) {
 			verr_set(err, "to", "%s has %lld bays for %s and %lld units are already "
 				 "approved or in work; this order needs %lld",
-				 str(rec, "facility"), bays, str(rec, "category"),
-				 load - num(rec, "quantity"), num(rec, "quantity"));
+				 rec_str(rec, "facility"), bays, rec_str(rec, "category"),
+				 load - rec_num(rec, "quantity"), rec_num(rec, "quantity"));
 			rc = ST_CONFLICT;
 			goto done;
 		}
 		json_object_set_new(changes, "approved_at", json_string(now));
 	} else if (strcmp(to, "in_repair") == 0 || strcmp(to, "awaiting_parts") == 0) {
 		f.status = "in_repair";
-		f.location = str(rec, "facility");
+		f.location = rec_str(rec, "facility");
 	} else if (strcmp(to, "repaired") == 0) {
 		f.status = "in_stock";
 	} else if (strcmp(to, "returned") == 0) {
@@ -930,7 +907,7 @@ static int repair_after_transition(struct store_tx *tx, const struct principal *
 	if (f.status && (rc = each_repair_asset(tx, rec, follow_order, &f, err)) != ST_OK)
 		goto done;
 	if (json_object_size(changes))
-		rc = svc_patch_record(tx, p, &ESPEC_REPAIR_ORDERS, str(rec, "id"), changes,
+		rc = svc_patch_record(tx, p, &ESPEC_REPAIR_ORDERS, rec_str(rec, "id"), changes,
 				      "transition");
 done:
 	json_decref(changes);

@@ -572,6 +572,50 @@ START_TEST(coverage_follows_shipments)
 }
 END_TEST
 
+/* Once units of an allocation are on their way, its pledge cannot be
+ * withdrawn nor its requirement cancelled (they would vanish from
+ * coverage while in transit); before the dispatch both still can. */
+START_TEST(shipped_allocations_stay)
+{
+	struct actors t;
+	struct server *s = start(&t);
+	struct http_res r = {0};
+	char req_id[ID_LEN], pledge[ID_LEN], alloc[ID_LEN], ship[64], body[1024], at[40], day[16];
+
+	new_validated(s, t.officer, t.planner, "ART-155-M795", NULL, 100, "P2", req_id);
+	new_materiel(s, t.liaison, "DEU", "ART-155-M795", 100, PLEDGED_ON, pledge);
+	allocate_ok(s, t.planner, pledge, req_id, 60, alloc);
+	ck_assert_int_eq(req(s, "POST", "/api/v1/shipments", t.planner,
+			     "{\"nation\":\"DEU\",\"purpose\":\"delivery\",\"origin\":\"DEP-DEU\","
+			     "\"handover_point\":\"HP-MED\",\"destination\":\"UA-UNIT-E\","
+			     "\"planned_departure\":\"2026-01-01\",\"planned_arrival\":\"2026-01-09\"}",
+			     &r), 201);
+	snprintf(ship, sizeof ship, "%s", jstr(r.json, "id"));
+	snprintf(body, sizeof body, "{\"shipment\":\"%s\",\"allocation\":\"%s\","
+		 "\"item\":\"ART-155-M795\",\"quantity\":60}", ship, alloc);
+	ck_assert_msg(req(s, "POST", "/api/v1/shipment_lines", t.planner, body, &r) == 201,
+		      "line: %s", r.body);
+	date_utc(-1, day);
+	snprintf(at, sizeof at, "%sT06:00:00Z", day);
+	snprintf(body, sizeof body, "{\"id\":\"0190a000-0000-7000-8000-00000000d001\","
+		 "\"type\":\"dispatched\",\"at\":\"%s\",\"site\":\"DEP-DEU\",\"shipment\":\"%s\","
+		 "\"quantity\":25}", at, ship);
+	ck_assert_msg(req(s, "POST", "/api/v1/events", t.planner, body, &r) == 201,
+		      "dispatch: %s", r.body);
+	ck_assert_int_eq(move(s, t.liaison, "pledges", pledge, "withdrawn", "changed plans", &r),
+			 409);
+	assert_problem(&r, 409, "conflict", "to");
+	ck_assert_msg(strstr(jstr(r.json, "detail"), "25 units") != NULL, "%s", r.body);
+	ck_assert_int_eq(move(s, t.officer, "requirements", req_id, "cancelled", "no longer needed",
+			      &r), 409);
+	assert_problem(&r, 409, "conflict", "to");
+	assert_status(s, t.planner, "pledges", pledge, "announced");
+	assert_status(s, t.planner, "allocations", alloc, "open");
+	res_free(&r);
+	server_end(s);
+}
+END_TEST
+
 /* The report's items by id: coverage checked, priority as filtered. */
 static void check_page(const json_t *page, const char *priority, json_t *seen)
 {
@@ -725,6 +769,7 @@ Suite *suite_allocations(void)
 	tcase_add_test(tc, allocation_concurrency);
 	tcase_add_test(tc, coverage_report);
 	tcase_add_test(tc, coverage_follows_shipments);
+	tcase_add_test(tc, shipped_allocations_stay);
 	suite_add_tcase(s, tc);
 	return s;
 }
