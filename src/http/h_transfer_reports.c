@@ -46,68 +46,68 @@ static void answer(struct http_req *rq, int rc, const struct verr *err, json_t *
 	}
 }
 
-void h_enduse_delinquent(struct http_req *rq)
+/* ---- The reports: parameters, service call, table. -------------------------- */
+
+static int run_delinquent(struct http_req *rq, json_t **out, struct verr *err)
 {
-	static const char *const params[] = {"as_of", "format", NULL};
+	return svc_enduse_delinquent(rq->svc, &rq->who, http_query(rq, "as_of"), out, err);
+}
+
+static int run_losses(struct http_req *rq, json_t **out, struct verr *err)
+{
+	(void)err;
+	return svc_enduse_losses(rq->svc, &rq->who, out);
+}
+
+static int run_reconciliation(struct http_req *rq, json_t **out, struct verr *err)
+{
+	(void)err;
+	return svc_enduse_reconciliation(rq->svc, &rq->who, out);
+}
+
+static int run_node(struct http_req *rq, json_t **out, struct verr *err)
+{
+	return svc_node_report(rq->svc, &rq->who, rq->args[0], http_query(rq, "from"),
+			       http_query(rq, "to"), out, err);
+}
+
+static int run_repairs(struct http_req *rq, json_t **out, struct verr *err)
+{
+	(void)err;
+	return svc_repair_report(rq->svc, &rq->who, out);
+}
+
+struct report {
+	const char *const *params;   /* the query parameters it takes, format included */
+	int (*run)(struct http_req *rq, json_t **out, struct verr *err);
+	const struct svc_report_table *table;
+};
+
+static const char *const only_format[] = {"format", NULL};
+static const char *const as_of[] = {"as_of", "format", NULL};
+static const char *const period[] = {"from", "to", "format", NULL};
+
+static const struct report delinquent = {as_of, run_delinquent, &SVC_TABLE_DELINQUENT};
+static const struct report losses = {only_format, run_losses, &SVC_TABLE_LOSSES};
+static const struct report reconciliation = {only_format, run_reconciliation,
+					     &SVC_TABLE_RECONCILIATION};
+static const struct report node = {period, run_node, &SVC_TABLE_NODE};
+static const struct report repairs = {only_format, run_repairs, &SVC_TABLE_REPAIRS};
+
+static void report(struct http_req *rq, const struct report *r)
+{
 	struct verr err = {.field = ""};
 	const char *format;
 	json_t *out = NULL;
 
-	if (!http_only_params(rq, params) || !format_of(rq, &format))
+	if (!http_only_params(rq, r->params) || !format_of(rq, &format))
 		return;
-	int rc = svc_enduse_delinquent(rq->svc, &rq->who, http_query(rq, "as_of"), &out, &err);
-	answer(rq, rc, &err, out, format, &SVC_TABLE_DELINQUENT);
+	int rc = r->run(rq, &out, &err);  /* before reading out */
+	answer(rq, rc, &err, out, format, r->table);
 }
 
-void h_enduse_losses(struct http_req *rq)
-{
-	static const char *const params[] = {"format", NULL};
-	struct verr err = {.field = ""};
-	const char *format;
-	json_t *out = NULL;
-
-	if (!http_only_params(rq, params) || !format_of(rq, &format))
-		return;
-	int rc = svc_enduse_losses(rq->svc, &rq->who, &out);
-	answer(rq, rc, &err, out, format, &SVC_TABLE_LOSSES);
-}
-
-void h_enduse_reconciliation(struct http_req *rq)
-{
-	static const char *const params[] = {"format", NULL};
-	struct verr err = {.field = ""};
-	const char *format;
-	json_t *out = NULL;
-
-	if (!http_only_params(rq, params) || !format_of(rq, &format))
-		return;
-	int rc = svc_enduse_reconciliation(rq->svc, &rq->who, &out);
-	answer(rq, rc, &err, out, format, &SVC_TABLE_RECONCILIATION);
-}
-
-void h_node_report(struct http_req *rq)
-{
-	static const char *const params[] = {"from", "to", "format", NULL};
-	struct verr err = {.field = ""};
-	const char *format;
-	json_t *out = NULL;
-
-	if (!http_only_params(rq, params) || !format_of(rq, &format))
-		return;
-	int rc = svc_node_report(rq->svc, &rq->who, rq->args[0], http_query(rq, "from"),
-				 http_query(rq, "to"), &out, &err);
-	answer(rq, rc, &err, out, format, &SVC_TABLE_NODE);
-}
-
-void h_repair_report(struct http_req *rq)
-{
-	static const char *const params[] = {"format", NULL};
-	struct verr err = {.field = ""};
-	const char *format;
-	json_t *out = NULL;
-
-	if (!http_only_params(rq, params) || !format_of(rq, &format))
-		return;
-	int rc = svc_repair_report(rq->svc, &rq->who, &out);
-	answer(rq, rc, &err, out, format, &SVC_TABLE_REPAIRS);
-}
+void h_enduse_delinquent(struct http_req *rq) { report(rq, &delinquent); }
+void h_enduse_losses(struct http_req *rq) { report(rq, &losses); }
+void h_enduse_reconciliation(struct http_req *rq) { report(rq, &reconciliation); }
+void h_node_report(struct http_req *rq) { report(rq, &node); }
+void h_repair_report(struct http_req *rq) { report(rq, &repairs); }
