@@ -13,6 +13,7 @@ Suite *suite_import(void);   /* test_import.c: CSV uploads */
 Suite *suite_transfer_reports(void);  /* test_transfer_reports.c */
 Suite *suite_documents(void); /* test_documents.c: transfer documents and scans */
 Suite *suite_custody(void);   /* test_custody.c: custody events */
+Suite *suite_repairs(void);   /* test_repairs.c: repair orders and repair transport */
 
 int main(void)
 {
@@ -31,6 +32,7 @@ int main(void)
 	srunner_add_suite(sr, suite_transfer_reports());
 	srunner_add_suite(sr, suite_documents());
 	srunner_add_suite(sr, suite_custody());
+	srunner_add_suite(sr, suite_repairs());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
