@@ -53,12 +53,15 @@ int cmd_ingest(int argc, char **argv);
 int cmd_document(int argc, char **argv);
 
 /*
- * The transfer documents' key into @cfg (document.c): the file @flag
- * (--document-key-file), else $NSATU_DOCUMENT_KEY_FILE, else
- * "<db>.document-key" beside an SQLite database or ./nsatu-document.key
- * for PostgreSQL; only that default file is created when missing (with a
- * warning in the log).  Prints why not and returns false.
+ * The server's keys into @cfg (keys.c): the transfer documents' key and the
+ * trainees' pseudonym key.  Each from the file @flag (--document-key-file,
+ * --trainee-key-file), else $NSATU_DOCUMENT_KEY_FILE / $NSATU_TRAINEE_KEY_FILE,
+ * else "<db>.document-key" / "<db>.trainee-key" beside an SQLite database
+ * (./nsatu-document.key, ./nsatu-trainee.key for PostgreSQL); only that
+ * default file is created when missing (with a warning in the log).
+ * Prints why not and returns false.
  */
 bool cli_document_key(const char *flag, const char *db, struct svc_config *cfg);
+bool cli_trainee_key(const char *flag, const char *db, struct svc_config *cfg);
 
 #endif

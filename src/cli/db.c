@@ -82,7 +82,14 @@ int cmd_demo(int argc, char **argv)
 		print_logins();
 		return EXIT_OK;
 	}
-	if (!cli_open(cli_db(db), 2, NULL, &store, &svc))
+	/* The demo's trainees are registered by service number: the server's
+	 * trainee key (the default file beside the database) makes them. */
+	struct svc_config cfg = {0};
+	if (!cli_trainee_key(NULL, cli_db(db), &cfg))
+		return EXIT_FAIL;
+	bool opened = cli_open(cli_db(db), 2, &cfg, &store, &svc);
+	sodium_memzero(cfg.trainee_key, sizeof cfg.trainee_key);
+	if (!opened)
 		return EXIT_FAIL;
 	if (has_user(svc, "admin")) {
 		printf("%s already holds the demo data set.\n", cli_db(db));
@@ -106,6 +113,8 @@ int cmd_demo(int argc, char **argv)
 			rc = io_demo_posts(svc, &planner, stdout, err, sizeof err);
 		if (rc == ST_OK)
 			rc = io_demo_transfers(svc, &planner, stdout, err, sizeof err);
+		if (rc == ST_OK)
+			rc = io_demo_training(svc, &planner, stdout, err, sizeof err);
 	}
 	cli_close(store, svc);
 	if (rc != ST_OK) {

@@ -1,6 +1,5 @@
 /*
- * document.c - nsatu document: a shipment's transfer document as PDF; and
- * the document key that nsatu serve and nsatu document share.
+ * document.c - nsatu document: a shipment's transfer document as PDF.
  *
  *   nsatu document SHIPMENT_ID --out FILE.pdf [--db DB] [--as USER]
  *                  [--document-key-file FILE]
@@ -16,56 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PG_KEY_FILE "nsatu-document.key"
-
-/* The default key file: next to an SQLite database, else in the working
- * directory (a PostgreSQL server has no file of ours to sit beside). */
-static bool default_key_path(const char *db, char *out, size_t size)
-{
-	static const char *const pg[] = {"postgresql://", "postgres://"};
-	int n;
-
-	for (size_t i = 0; i < sizeof pg / sizeof *pg; i++) {
-		if (strncmp(db, pg[i], strlen(pg[i])) == 0)
-			return snprintf(out, size, "./" PG_KEY_FILE) < (int)size;
-	}
-	if (strncmp(db, "sqlite:", 7) == 0)
-		db += 7;
-	n = snprintf(out, size, "%s.document-key", db);
-	return n > 0 && (size_t)n < size;
-}
-
-bool cli_document_key(const char *flag, const char *db, struct svc_config *cfg)
-{
-	const char *env = getenv("NSATU_DOCUMENT_KEY_FILE");
-	const char *path = flag ? flag : env && *env ? env : NULL;
-	char dflt[4096], err[512];
-	bool created = false;
-
-	if (!path) {
-		if (!default_key_path(db, dflt, sizeof dflt)) {
-			fprintf(stderr, "nsatu: the database path is too long for a key file "
-				"beside it\n");
-			return false;
-		}
-		path = dflt;
-	}
-	/* Only the default file is made when missing: a file that was named
-	 * and is not there is a mistake to report. */
-	if (svc_document_key_load(path, path == dflt, cfg->doc_key, &created, err, sizeof err) !=
-	    ST_OK) {
-		fprintf(stderr, "nsatu: %s\n", err);
-		return false;
-	}
-	cfg->doc_key_set = true;
-	if (created)
-		log_msg(LOG_WARN, "document key created",
-			"%s: a new key for transfer documents; back it up with the database, and "
-			"give every server of this deployment the same file (--document-key-file)",
-			path);
-	return true;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -74,7 +23,7 @@ static void usage(FILE *f)
 		"Write the transfer document of a shipment: its header, its lines with their\n"
 		"serials, and a DataMatrix that POST /api/v1/scans checks.  The key file is\n"
 		"--document-key-file, else $NSATU_DOCUMENT_KEY_FILE, else DB.document-key\n"
-		"(./" PG_KEY_FILE " for PostgreSQL), made when missing; use the server's.\n"
+		"(./nsatu-document.key for PostgreSQL), made when missing; use the server's.\n"
 		"Without --as the command acts as the system (an admin).\n");
 }
 

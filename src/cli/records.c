@@ -15,6 +15,7 @@
 
 #include "io/io.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +124,14 @@ int cmd_records(int argc, char **argv)
 	json_t *result = NULL;
 	int rc;
 
-	if (!cli_open(cli_db(db), 1, NULL, &store, &svc))
+	/* Trainees are registered by service number: that needs the
+	 * server's trainee key ($NSATU_TRAINEE_KEY_FILE or the default). */
+	struct svc_config cfg = {0};
+	if (e == &ESPEC_TRAINEES && act == ACT_CREATE && !cli_trainee_key(NULL, cli_db(db), &cfg))
+		return EXIT_FAIL;
+	bool opened = cli_open(cli_db(db), 1, &cfg, &store, &svc);
+	sodium_memzero(cfg.trainee_key, sizeof cfg.trainee_key);
+	if (!opened)
 		return EXIT_FAIL;
 	if ((rc = acting_as(svc, as, e, act, &p)) != ST_OK) {
 		cli_close(store, svc);

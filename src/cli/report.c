@@ -1,7 +1,8 @@
 /*
  * report.c - nsatu report burden-sharing | coverage | end-use-delinquent |
- * loss-reports | reconciliation | node SITE | repairs: the reports on the
- * command line, as a table, as JSON, or written to an XLSX or CSV file.
+ * loss-reports | reconciliation | node SITE | repairs | training-seats |
+ * training-graduates | training-pipeline | training-notice: the reports on
+ * the command line, as a table, as JSON, or written to an XLSX or CSV file.
  */
 #include "cli.h"
 
@@ -19,7 +20,9 @@ static void usage(FILE *f)
 		   "       nsatu report coverage [--priority P1..P4] [--json|--xlsx FILE] [--db DB]\n"
 		   "       nsatu report end-use-delinquent [--as-of YYYY-MM-DD] [--json|--xlsx FILE|--csv FILE] [--db DB]\n"
 		   "       nsatu report loss-reports|reconciliation|repairs [--json|--xlsx FILE|--csv FILE] [--db DB]\n"
-		   "       nsatu report node SITE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--xlsx FILE|--csv FILE] [--db DB]\n\n"
+		   "       nsatu report node SITE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--xlsx FILE|--csv FILE] [--db DB]\n"
+		   "       nsatu report training-seats|training-graduates|training-notice [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--xlsx FILE|--csv FILE] [--db DB]\n"
+		   "       nsatu report training-pipeline [--course C] [--json|--xlsx FILE|--csv FILE] [--db DB]\n\n"
 		   "burden-sharing: each participating Ally's fair share of the year's funding\n"
 		   "target (target x GDP / the participating Allies' GDP) against what it\n"
 		   "committed or delivered, by nation.  coverage: each requirement's requested,\n"
@@ -29,7 +32,12 @@ static void usage(FILE *f)
 		   "loss to its report (due within 30).  reconciliation: per unit, serials handed\n"
 		   "over, inventoried since, not, lost.  node: a logistics node's queues, stock,\n"
 		   "daily throughput against capacity and dwell (default: the last 30 days).\n"
-		   "repairs: backlog, load against bays and turnaround per facility and category.\n");
+		   "repairs: backlog, load against bays and turnaround per facility and category.\n"
+		   "training-seats: seats offered and filled by nation, facility and session\n"
+		   "(default: this year).  training-graduates: graduates per capability per month\n"
+		   "(default: the last 12 months).  training-pipeline: enrolments by status, per\n"
+		   "course.  training-notice: days of notice facilities had before each class\n"
+		   "(default: starting within 180 days), a warning under 30.\n");
 }
 
 static double num(const json_t *o, const char *k)
@@ -97,7 +105,7 @@ static void print_coverage(const json_t *page)
 /* ---- Reports of transfer and repair. ------------------------------------------ */
 
 struct transfer_args {
-	const char *site, *as_of, *from, *to;
+	const char *site, *as_of, *from, *to, *course;
 };
 
 static int run_delinquent(struct svc *svc, const struct principal *p,
@@ -133,6 +141,30 @@ static int run_repairs(struct svc *svc, const struct principal *p, const struct 
 	return svc_repair_report(svc, p, out);
 }
 
+static int run_seats(struct svc *svc, const struct principal *p, const struct transfer_args *a,
+		     json_t **out, struct verr *err)
+{
+	return svc_training_seats(svc, p, a->from, a->to, out, err);
+}
+
+static int run_graduates(struct svc *svc, const struct principal *p,
+			 const struct transfer_args *a, json_t **out, struct verr *err)
+{
+	return svc_training_graduates(svc, p, a->from, a->to, out, err);
+}
+
+static int run_pipeline(struct svc *svc, const struct principal *p,
+			const struct transfer_args *a, json_t **out, struct verr *err)
+{
+	return svc_training_pipeline(svc, p, a->course, out, err);
+}
+
+static int run_notice(struct svc *svc, const struct principal *p, const struct transfer_args *a,
+		      json_t **out, struct verr *err)
+{
+	return svc_training_notice(svc, p, a->from, a->to, out, err);
+}
+
 /* On a terminal: the per-unit counts read better than the serial list. */
 static const char *const unit_cols[] = {
 	"unit", "handed_over", "inventoried", "not_inventoried", "lost", "expended",
@@ -151,20 +183,50 @@ static const struct svc_report_table repairs_table = {
 	"repairs", "facilities", repair_cols, sizeof repair_cols / sizeof *repair_cols,
 };
 
+/* The training tables without the columns a terminal can do without. */
+static const char *const seat_cols[] = {
+	"session", "course", "facility", "nation", "starts_on", "seats", "filled", "fill_rate",
+};
+static const struct svc_report_table seats_table = {
+	"training-seats", "sessions", seat_cols, sizeof seat_cols / sizeof *seat_cols,
+};
+static const char *const pipeline_cols[] = {
+	"course", "enrolments", "nominated", "enrolled", "in_training", "graduated", "failed",
+	"withdrawn",
+};
+static const struct svc_report_table pipeline_table = {
+	"training-pipeline", "courses", pipeline_cols, sizeof pipeline_cols / sizeof *pipeline_cols,
+};
+static const char *const notice_cols[] = {
+	"session", "course", "facility", "notified_on", "starts_on", "notice_days", "warning",
+};
+static const struct svc_report_table notice_table = {
+	"training-notice", "sessions", notice_cols, sizeof notice_cols / sizeof *notice_cols,
+};
+
 static const struct transfer_report {
 	const char *name;
 	int (*run)(struct svc *svc, const struct principal *p, const struct transfer_args *a,
 		   json_t **out, struct verr *err);
 	const struct svc_report_table *table;  /* --xlsx, --csv */
 	const struct svc_report_table *text;   /* on the terminal, when not the same */
-	bool site, as_of, period;              /* the arguments it takes */
+	bool site, as_of, period, course;      /* the arguments it takes */
 } transfer_reports[] = {
-	{"end-use-delinquent", run_delinquent, &SVC_TABLE_DELINQUENT, NULL, false, true, false},
-	{"loss-reports", run_losses, &SVC_TABLE_LOSSES, NULL, false, false, false},
+	{"end-use-delinquent", run_delinquent, &SVC_TABLE_DELINQUENT, NULL, false, true, false,
+	 false},
+	{"loss-reports", run_losses, &SVC_TABLE_LOSSES, NULL, false, false, false, false},
 	{"reconciliation", run_reconciliation, &SVC_TABLE_RECONCILIATION, &units_table, false,
-	 false, false},
-	{"node", run_node, &SVC_TABLE_NODE, NULL, true, false, true},
-	{"repairs", run_repairs, &SVC_TABLE_REPAIRS, &repairs_table, false, false, false},
+	 false, false, false},
+	{"node", run_node, &SVC_TABLE_NODE, NULL, true, false, true, false},
+	{"repairs", run_repairs, &SVC_TABLE_REPAIRS, &repairs_table, false, false, false, false},
+	{"training-seats", run_seats, &SVC_TABLE_TRAINING_SEATS, &seats_table, false, false,
+	 true, false},
+	{"training-graduates", run_graduates, &SVC_TABLE_TRAINING_GRADUATES, NULL, false, false,
+	 true, false},
+	{"training-pipeline", run_pipeline, &SVC_TABLE_TRAINING_PIPELINE, &pipeline_table, false,
+	 false, false, true},
+	{"training-notice", run_notice, &SVC_TABLE_TRAINING_NOTICE, &notice_table, false, false,
+	 true, false},
 };
 
 static void cell(const json_t *v, char *buf, size_t n)
@@ -262,9 +324,11 @@ static int transfer_report(const struct transfer_report *tr, const char *db,
 
 	if (tr->site && !a->site)
 		return fprintf(stderr, "nsatu report: %s needs a SITE\n", tr->name), EXIT_USAGE;
-	if ((a->as_of && !tr->as_of) || ((a->from || a->to) && !tr->period))
+	if ((a->as_of && !tr->as_of) || ((a->from || a->to) && !tr->period) ||
+	    (a->course && !tr->course))
 		return fprintf(stderr, "nsatu report: %s takes no %s\n", tr->name,
-			       a->as_of ? "--as-of" : "--from or --to"), EXIT_USAGE;
+			       a->as_of ? "--as-of" : a->course ? "--course" : "--from or --to"),
+		       EXIT_USAGE;
 	if (!cli_open(cli_db(db), 1, NULL, &store, &svc))
 		return EXIT_FAIL;
 	svc_system_as(&sys, ROLE_PLANNER);
@@ -310,6 +374,7 @@ int cmd_report(int argc, char **argv)
 		{"as-of", required_argument, NULL, 'a'},
 		{"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 't'},
+		{"course", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -343,6 +408,7 @@ int cmd_report(int argc, char **argv)
 		case 'a': targs.as_of = optarg; break;
 		case 'f': targs.from = optarg; break;
 		case 't': targs.to = optarg; break;
+		case 'C': targs.course = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -357,9 +423,9 @@ int cmd_report(int argc, char **argv)
 				       argv[argc - 1]), EXIT_USAGE;
 		return transfer_report(&transfer_reports[i], db, &targs, json, xlsx, csv);
 	}
-	if (csv || targs.as_of || targs.from || targs.to) {
-		fprintf(stderr, "nsatu report: --csv, --as-of, --from and --to are for the "
-			"transfer reports\n");
+	if (csv || targs.as_of || targs.from || targs.to || targs.course) {
+		fprintf(stderr, "nsatu report: --csv, --as-of, --from, --to and --course are for "
+			"the transfer and training reports\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(what, "burden-sharing") == 0) {

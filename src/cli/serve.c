@@ -38,6 +38,7 @@ static void usage(FILE *f)
 		"  --lockout SECONDS        first lock, then doubled   NSATU_LOCKOUT       (60)\n"
 		"  --auth-cache-ms MS       remember resolved tokens   NSATU_AUTH_CACHE_MS (1000)\n"
 		"  --document-key-file FILE key of transfer documents NSATU_DOCUMENT_KEY_FILE\n"
+		"  --trainee-key-file FILE  key of trainees' pseudonyms NSATU_TRAINEE_KEY_FILE\n"
 		"                           (DB.document-key; ./nsatu-document.key for PostgreSQL)\n"
 		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n");
 }
@@ -67,6 +68,7 @@ int cmd_serve(int argc, char **argv)
 		{"lockout", required_argument, NULL, 'O'},
 		{"auth-cache-ms", required_argument, NULL, 'A'},
 		{"document-key-file", required_argument, NULL, 'K'},
+		{"trainee-key-file", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -86,6 +88,7 @@ int cmd_serve(int argc, char **argv)
 	const char *auth_cache = env_or("NSATU_AUTH_CACHE_MS", "1000");
 	long long n_failures, n_lockout, n_auth_cache;
 	const char *doc_key_file = NULL;  /* cli_document_key reads the environment */
+	const char *trainee_key_file = NULL;
 	long long n_batch;
 	long long n_threads, n_body, n_header, n_timeout, n_body_timeout, n_ttl, n_grace;
 	struct store *store;
@@ -114,6 +117,7 @@ int cmd_serve(int argc, char **argv)
 		case 'O': lockout = optarg; break;
 		case 'A': auth_cache = optarg; break;
 		case 'K': doc_key_file = optarg; break;
+		case 'R': trainee_key_file = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -160,11 +164,13 @@ int cmd_serve(int argc, char **argv)
 	unsigned workers = n_threads ? (unsigned)n_threads : cpus > 0 ? (unsigned)cpus : 2;
 	struct svc_config scfg = {.token_ttl_s = n_ttl, .login_max_failures = (int)n_failures,
 				  .lockout_s = n_lockout, .auth_cache_ms = n_auth_cache};
-	if (!cli_document_key(doc_key_file, cli_db(db), &scfg))
+	if (!cli_document_key(doc_key_file, cli_db(db), &scfg) ||
+	    !cli_trainee_key(trainee_key_file, cli_db(db), &scfg))
 		return EXIT_FAIL;
 	bool opened = cli_open(cli_db(db), workers + 2, &scfg, &store, &svc);
-	/* The service holds its own copy of the key. */
+	/* The service holds its own copies of the keys. */
 	sodium_memzero(scfg.doc_key, sizeof scfg.doc_key);
+	sodium_memzero(scfg.trainee_key, sizeof scfg.trainee_key);
 	if (!opened)
 		return EXIT_FAIL;
 	struct http_config hcfg = {

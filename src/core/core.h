@@ -150,6 +150,10 @@ extern const struct espec ESPEC_PROPOSALS, ESPEC_POSITIONS, ESPEC_POSTS;
 /* Transfer and repair (transfer.c). */
 extern const struct espec ESPEC_SHIPMENTS, ESPEC_LEGS, ESPEC_LINES, ESPEC_EVENTS,
 	ESPEC_ASSETS, ESPEC_REPAIR_CAPACITIES, ESPEC_REPAIR_ORDERS;
+/* Training (training.c). */
+extern const struct espec ESPEC_COURSES, ESPEC_TRAINING_SESSIONS, ESPEC_TRAINEES,
+	ESPEC_ENROLMENTS;
+extern const char *const SESSION_STATES[], *const ENROLMENT_STATES[];
 /* NULL-terminated lists of states and event types (transfer.c). */
 extern const char *const SHIPMENT_STATES[], *const ASSET_STATES[],
 	*const REPAIR_STATES[], *const EVENT_TYPES[];
@@ -209,7 +213,7 @@ const struct transition *transition_find(const struct transition *table,
 					  const char *from, const char *to);
 
 extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[], POSITION_FLOW[],
-	REPAIR_FLOW[];
+	REPAIR_FLOW[], SESSION_FLOW[], ENROLMENT_FLOW[];
 
 /* ---- Format checks (NULL when fine, else the reason). ----------------- */
 

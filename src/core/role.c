@@ -32,6 +32,11 @@ static const enum scope_kind role_scopes[ROLE__COUNT] = {
 	[ROLE_AUDITOR] = SCOPE_ALL,
 };
 
+#define EVERYONE_READS_BUT_PLANNER                                        \
+	[ROLE_DONOR_LIAISON] = "r",                                       \
+	[ROLE_RECIPIENT_OFFICER] = "r", [ROLE_NODE_OPERATOR] = "r",       \
+	[ROLE_FACILITY_OPERATOR] = "r", [ROLE_AUDITOR] = "r"
+
 #define EVERYONE_READS                                                    \
 	[ROLE_PLANNER] = "r", [ROLE_DONOR_LIAISON] = "r",                 \
 	[ROLE_RECIPIENT_OFFICER] = "r", [ROLE_NODE_OPERATOR] = "r",       \
@@ -105,6 +110,22 @@ static const struct perm_row {
 	{"repair_orders",       {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcu",
 				 [ROLE_RECIPIENT_OFFICER] = "rcu", [ROLE_FACILITY_OPERATOR] = "ru",
 				 [ROLE_AUDITOR] = "r"}},
+	/* Training.  Courses are reference data; sessions are run by the
+	 * facilities and HQ; Ukraine's officers register trainees and
+	 * nominate them; facilities enrol, train and graduate. */
+	{"courses",             {[ROLE_ADMIN] = "rcud", [ROLE_PLANNER] = "rcu", EVERYONE_READS_BUT_PLANNER}},
+	{"training_sessions",   {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcu",
+				 [ROLE_FACILITY_OPERATOR] = "rcu", [ROLE_DONOR_LIAISON] = "r",
+				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_AUDITOR] = "r"}},
+	{"trainees",            {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_RECIPIENT_OFFICER] = "rcu", [ROLE_FACILITY_OPERATOR] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"enrolments",          {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_RECIPIENT_OFFICER] = "rc", [ROLE_FACILITY_OPERATOR] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"training_report",     {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_DONOR_LIAISON] = "r", [ROLE_RECIPIENT_OFFICER] = "r",
+				 [ROLE_FACILITY_OPERATOR] = "r", [ROLE_AUDITOR] = "r"}},
 	/* Reports of transfer and end-use monitoring. */
 	{"end_use",             {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_DONOR_LIAISON] = "r",

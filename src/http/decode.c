@@ -120,13 +120,20 @@ static void key_before(const char *s, size_t pos, char *key, size_t size)
 static int syntax_error(const char *body, size_t len, const json_error_t *je,
 			struct verr *err)
 {
-	char key[96];
+	char key[96], why[sizeof je->text];
+	const char *near;
 
 	key_before(body, (size_t)je->position <= len ? (size_t)je->position : len,
 		   key, sizeof key);
+	/* jansson quotes the offending token ("... near 'UA-1234'"): that is
+	 * the client's data (a service number, say), which an answer must not
+	 * echo -- answers are logged and kept for Idempotency-Key replays. */
+	snprintf(why, sizeof why, "%s", je->text);
+	if ((near = strstr(why, " near '")))
+		why[near - why] = '\0';
 	return verr_set(err, *key ? key : "body",
 			"invalid JSON at line %d, column %d: %s", je->line,
-			je->column, je->text);
+			je->column, why);
 }
 
 static int utf8_error(const char *body, size_t len, const json_error_t *je,

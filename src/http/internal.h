@@ -28,6 +28,10 @@ struct route {
 
 #define HTTP_MAX_ARGS 2
 
+/* Most routes the table may hold (the metrics keep a counter per route,
+ * and one more for requests that match none); routes.c checks it. */
+#define HTTP_MAX_ROUTES 512
+
 struct http_req {
 	struct http_server *srv;
 	struct svc *svc;
@@ -188,9 +192,27 @@ void h_enduse_losses(struct http_req *rq);
 void h_enduse_reconciliation(struct http_req *rq);
 void h_node_report(struct http_req *rq);
 void h_repair_report(struct http_req *rq);
+/* Reports of training (h_training_reports.c). */
+void h_training_seats(struct http_req *rq);
+void h_training_graduates(struct http_req *rq);
+void h_training_pipeline(struct http_req *rq);
+void h_training_notice(struct http_req *rq);
 void h_audit_verify(struct http_req *rq);
 void h_import(struct http_req *rq);
+/* A report route (report.c): the query parameters it takes (format
+ * included), the service call, the table of its CSV/XLSX form, and the
+ * query or path parameter whose "invalid" means "no such resource" (404),
+ * or NULL. */
+struct http_report {
+	const char *const *params;
+	int (*run)(struct http_req *rq, json_t **out, struct verr *err);
+	const struct svc_report_table *table;
+	const char *resource;
+};
+void http_report(struct http_req *rq, const struct http_report *r);
+
 void h_event_create(struct http_req *rq);
+void h_trainee_lookup(struct http_req *rq);
 void h_event_batch(struct http_req *rq);
 void h_shipment_document(struct http_req *rq);
 void h_scan(struct http_req *rq);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROUTES 128
+#define MAX_ROUTES HTTP_MAX_ROUTES
 #define NSTATUS 600
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

@@ -68,6 +68,11 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/reports/end-use/reconciliation", h_enduse_reconciliation, NULL, 0},
 	{"GET", "/api/v1/reports/nodes/{site}", h_node_report, NULL, 0},
 	{"GET", "/api/v1/reports/repairs", h_repair_report, NULL, 0},
+	/* Reports of training (h_training_reports.c). */
+	{"GET", "/api/v1/reports/training/seats", h_training_seats, NULL, 0},
+	{"GET", "/api/v1/reports/training/graduates", h_training_graduates, NULL, 0},
+	{"GET", "/api/v1/reports/training/pipeline", h_training_pipeline, NULL, 0},
+	{"GET", "/api/v1/reports/training/notice", h_training_notice, NULL, 0},
 	/* Transfer and repair.  Shipments are never deleted; legs and lines go
 	 * only while the shipment is planned (the last leg first). */
 	RECORD_ROUTES_KEEP("shipments", ESPEC_SHIPMENTS),
@@ -94,12 +99,25 @@ static const struct route routes[] = {
 	RECORD_ROUTES("repair_capacities", ESPEC_REPAIR_CAPACITIES),
 	RECORD_ROUTES_KEEP("repair_orders", ESPEC_REPAIR_ORDERS),
 	{"POST", "/api/v1/repair_orders/{id}/transition", h_transition, &ESPEC_REPAIR_ORDERS, 0},
+	/* Training.  Sessions, trainees and enrolments are never deleted: they
+	 * are cancelled or withdrawn.  A trainee is found by service number
+	 * with a POST (h_training.c), so the number never sits in a URL. */
+	RECORD_ROUTES("courses", ESPEC_COURSES),
+	RECORD_ROUTES_KEEP("training_sessions", ESPEC_TRAINING_SESSIONS),
+	{"POST", "/api/v1/training_sessions/{id}/transition", h_transition, &ESPEC_TRAINING_SESSIONS, 0},
+	RECORD_ROUTES_KEEP("trainees", ESPEC_TRAINEES),
+	{"POST", "/api/v1/trainees:lookup", h_trainee_lookup, &ESPEC_TRAINEES, 0},
+	{"GET", "/api/v1/enrolments", h_rec_list, &ESPEC_ENROLMENTS, 0},
+	{"POST", "/api/v1/enrolments", h_rec_create, &ESPEC_ENROLMENTS, 0},
+	{"GET", "/api/v1/enrolments/{id}", h_rec_get, &ESPEC_ENROLMENTS, 0},
+	{"POST", "/api/v1/enrolments/{id}/transition", h_transition, &ESPEC_ENROLMENTS, 0},
 	/* CSV imports (h_import.c): one transaction per file. */
 	{"POST", "/api/v1/requirements/import", h_import, &ESPEC_REQUIREMENTS, 0},
 	{"POST", "/api/v1/pledges/import", h_import, &ESPEC_PLEDGES, 0},
 };
 
 #define NROUTES (sizeof routes / sizeof *routes)
+_Static_assert(NROUTES < HTTP_MAX_ROUTES, "raise HTTP_MAX_ROUTES: the metrics count per route");
 
 size_t http_route_count(void) { return NROUTES; }
 

@@ -63,6 +63,9 @@ static const struct table tables[] = {
 	{"items.csv", &ESPEC_ITEMS, no_map, NULL, NULL},
 	{"exchange_rates.csv", &ESPEC_EXCHANGE_RATES, no_map, NULL, NULL},
 	{"funding_targets.csv", &ESPEC_FUNDING_TARGETS, no_map, NULL, NULL},
+	/* After the sites (each course names its training facility); within
+	 * the file a course comes after the courses it requires. */
+	{"courses.csv", &ESPEC_COURSES, no_map, NULL, NULL},
 };
 
 static const char *const no_refs[] = {NULL};

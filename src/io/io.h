@@ -88,7 +88,8 @@ int io_csv_parse(const char *buf, size_t len, io_csv_fn fn, void *arg,
 
 /*
  * Load the reference data (nations, sites, coalitions, substitution groups,
- * items) from the CSV files in @datadir as @p.  Prints a line per table to
+ * items, exchange rates, funding targets, training courses) from the CSV
+ * files in @datadir as @p.  Prints a line per table to
  * @progress (may be NULL).  Stops at the first bad row, naming it.
  */
 int io_reference_load(struct svc *svc, const struct principal *p,
@@ -110,6 +111,15 @@ int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, ch
  * (demo_transfer.c).  Needs the demo donations; runs as @p (a planner). */
 int io_demo_transfers(struct svc *svc, const struct principal *p, FILE *progress,
 		      char *errbuf, size_t errlen);
+
+/* Create the demo's training (demo_training.c): training-seat pledges,
+ * about a year of sessions of the demo courses in every state (dated
+ * relative to today), and some 500 pseudonymous trainees with their
+ * enrolments along the pipeline.  Needs the reference data (courses) and
+ * the svc's trainee key; acts as the planner, the recipient officer and
+ * each facility's operator, whatever @p is (a planner). */
+int io_demo_training(struct svc *svc, const struct principal *p, FILE *progress,
+		     char *errbuf, size_t errlen);
 
 /* ---- Export (export.c). ---------------------------------------------- */
 

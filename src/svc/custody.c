@@ -348,10 +348,10 @@ static int touch_asset(struct fx *x, json_t *asset)
 	return custody_touch(x->c, &ESPEC_ASSETS, asset);
 }
 
-static bool ended(const json_t *asset)
+bool svc_asset_ended(const json_t *asset)
 {
-	const char *s = rec_str(asset, "status");
-	return str_is(s, "lost") || str_is(s, "destroyed") || str_is(s, "expended");
+	static const char *const ends[] = {"lost", "destroyed", "expended", NULL};
+	return str_in(rec_str(asset, "status"), ends);
 }
 
 /* Set @field of @a to @v (NULL: null); true when that changed it. */
@@ -386,7 +386,8 @@ static int each_asset(struct fx *x, const json_t *line, bool (*fn)(struct fx *, 
 	if ((rc = custody_assets_of(x->c, x->ship, &assets)) != ST_OK)
 		return rc;
 	json_array_foreach(assets, i, a) {
-		if (ended(a) || !str_is(rec_str(a, "shipment"), rec_str(x->ship, "id")))
+		if (svc_asset_ended(a) ||
+		    !str_is(rec_str(a, "shipment"), rec_str(x->ship, "id")))
 			continue;
 		if (line && !str_is(rec_str(a, "line"), rec_str(line, "id")))
 			continue;
@@ -601,7 +602,8 @@ static int on_dispatched(struct fx *x)
 				  "serial or as a whole", rec_str(line, "id"));
 			goto done;
 		}
-		if (x->asset && (str_is(rec_str(x->asset, "status"), "in_transit") || ended(x->asset))) {
+		if (x->asset && (str_is(rec_str(x->asset, "status"), "in_transit") ||
+				 svc_asset_ended(x->asset))) {
 			rc = fail(x, ST_CONFLICT, "serial", "%s is %s; it cannot be dispatched",
 				  rec_str(x->asset, "serial"), rec_str(x->asset, "status"));
 			goto done;
@@ -812,7 +814,7 @@ static int on_end(struct fx *x)
 	int rc = ST_OK;
 
 	if (x->asset) {
-		if (ended(x->asset))
+		if (svc_asset_ended(x->asset))
 			return fail(x, ST_CONFLICT, "serial", "%s is already %s",
 				    rec_str(x->asset, "serial"), rec_str(x->asset, "status"));
 		bool moving = str_is(rec_str(x->asset, "status"), "in_transit");

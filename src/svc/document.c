@@ -123,7 +123,7 @@ static int key_derive(const char *path, const char *buf, size_t n,
 		text--;
 	if (text > 0 && all_hex(buf, text)) {
 		if (text % 2 || text < 2 * SVC_DOC_KEY_LEN)
-			return key_fail(errbuf, errlen, "%s holds %zu hex digits; a document key "
+			return key_fail(errbuf, errlen, "%s holds %zu hex digits; a key "
 					"needs an even number, at least %d (32 bytes)", path, text,
 					2 * SVC_DOC_KEY_LEN);
 		if (sodium_hex2bin(bin, sizeof bin, buf, text, NULL, &binlen, NULL) != 0)
@@ -131,7 +131,7 @@ static int key_derive(const char *path, const char *buf, size_t n,
 		else
 			crypto_generichash(key, SVC_DOC_KEY_LEN, bin, binlen, NULL, 0);
 	} else if (n < SVC_DOC_KEY_LEN) {
-		rc = key_fail(errbuf, errlen, "%s holds %zu bytes; a document key needs at least "
+		rc = key_fail(errbuf, errlen, "%s holds %zu bytes; a key needs at least "
 			      "%d random bytes", path, n, SVC_DOC_KEY_LEN);
 	} else {
 		crypto_generichash(key, SVC_DOC_KEY_LEN, (const unsigned char *)buf, n, NULL, 0);
@@ -161,16 +161,16 @@ int svc_document_key_load(const char *path, bool create, unsigned char key[SVC_D
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (fd < 0)
-		return key_fail(errbuf, errlen, "cannot open the document key file %s: %s", path,
+		return key_fail(errbuf, errlen, "cannot open the key file %s: %s", path,
 				strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return key_fail(errbuf, errlen, "the document key file %s is not a regular file",
+		return key_fail(errbuf, errlen, "the key file %s is not a regular file",
 				path);
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		close(fd);
-		return key_fail(errbuf, errlen, "the document key file %s may be read or written "
+		return key_fail(errbuf, errlen, "the key file %s may be read or written "
 				"by group or others (mode %04o); make it private with chmod 600",
 				path, (unsigned)(st.st_mode & 07777));
 	}
@@ -184,7 +184,7 @@ int svc_document_key_load(const char *path, bool create, unsigned char key[SVC_D
 		n += (size_t)got;
 	}
 	if (n > KEY_FILE_MAX)
-		rc = key_fail(errbuf, errlen, "%s is longer than %d bytes: not a document key file",
+		rc = key_fail(errbuf, errlen, "%s is longer than %d bytes: not a key file",
 			      path, KEY_FILE_MAX);
 	else
 		rc = key_derive(path, buf, n, out, errbuf, errlen);

@@ -33,18 +33,6 @@
 #define FIRST_INVENTORY_DAYS 90
 #define LOSS_REPORT_DAYS 30
 
-/* The end states: no longer in anyone's hands to inventory. */
-static bool ended(const json_t *asset)
-{
-	static const char *const ends[] = {"lost", "destroyed", "expended"};
-	const char *s = rec_str(asset, "status");
-
-	for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
-		if (str_is(s, ends[i]))
-			return true;
-	}
-	return false;
-}
 
 /* ---- The tables (svc.h). ---------------------------------------------------- */
 
@@ -271,7 +259,7 @@ static int delinquent_work(struct store_tx *tx, void *arg)
 		int64_t due_days;
 		json_t *row, *item = json_object_get(c.items, rec_str(a, "item"));
 
-		if (!handed || ended(a) || strncmp(handed, d->as_of, 10) > 0)
+		if (!handed || svc_asset_ended(a) || strncmp(handed, d->as_of, 10) > 0)
 			continue;
 		monitored++;
 		monitored_value += v;
@@ -453,7 +441,7 @@ static const char *state_of(const json_t *a)
 {
 	const char *last = rec_str(a, "last_inventory_at");
 
-	if (ended(a))
+	if (svc_asset_ended(a))
 		return rec_str(a, "status");
 	return last && strcmp(last, rec_str(a, "handed_over_at")) >= 0 ? "inventoried"
 								   : "not_inventoried";

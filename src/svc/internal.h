@@ -44,6 +44,22 @@ static inline bool str_is(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
+/* true when @s is one of @list (NULL-terminated). */
+static inline bool str_in(const char *s, const char *const *list)
+{
+	for (; *list; list++) {
+		if (str_is(s, *list))
+			return true;
+	}
+	return false;
+}
+
+/* An asset that is lost, destroyed or expended (custody.c). */
+bool svc_asset_ended(const json_t *asset);
+/* An enrolment status that holds a seat of its session: enrolled or
+ * beyond, failures included (training.c). */
+bool svc_holds_seat(const char *status);
+
 /* Records of @e whose @field is @value (@field NULL: all of them), in key
  * order: *@rows is a new array (records.c). */
 int svc_rows(struct store_tx *tx, const struct espec *e, const char *field, const char *value,
@@ -91,6 +107,7 @@ struct svc_rules {
  * repair (transfer.c). */
 extern const struct svc_rules SVC_PROPOSAL_RULES, SVC_POSITION_RULES;
 extern const struct svc_rules SVC_TRANSFER_RULES[];  /* ends with e == NULL */
+extern const struct svc_rules SVC_TRAINING_RULES[];  /* training.c; the same */
 
 /* The rules of @e, or NULL for a plain record. */
 const struct svc_rules *svc_rules_for(const struct espec *e);

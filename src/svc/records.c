@@ -414,6 +414,33 @@ static int take_password(struct svc *svc, const struct espec *e, json_t *body,
 	return rc;
 }
 
+/*
+ * Take the "service_number" member out of a trainees body (@required on
+ * create; refused on change) and put its pseudonym in @pseud.  The number
+ * is wiped from the body's memory: it is never stored, logged or answered.
+ */
+static int take_service_number(struct svc *svc, const struct espec *e, json_t *body,
+			       bool create, char pseud[65], struct verr *err)
+{
+	json_t *sn;
+	int rc;
+
+	pseud[0] = '\0';
+	if (e != &ESPEC_TRAINEES || !json_is_object(body))
+		return ST_OK;
+	sn = json_object_get(body, "service_number");
+	if (!sn)
+		return create ? verr_set(err, "service_number", "is required") : ST_OK;
+	if (!create)
+		return verr_set(err, "service_number", "cannot change: a trainee is one person");
+	if (!json_is_string(sn))
+		return verr_set(err, "service_number", "must be a string");
+	rc = svc_trainee_pseudonym(svc, json_string_value(sn), pseud, err);
+	sodium_memzero((char *)json_string_value(sn), json_string_length(sn));
+	json_object_del(body, "service_number");
+	return rc;
+}
+
 /* A unique constraint other than the key failed: say which field. */
 static int unique_conflict(const struct espec *e, struct verr *err)
 {
@@ -423,6 +450,9 @@ static int unique_conflict(const struct espec *e, struct verr *err)
 		verr_set(err, "valid_from", "this currency already has a rate from this date");
 	else if (e == &ESPEC_ASSETS)
 		verr_set(err, "serial", "is already registered for this item");
+	else if (e == &ESPEC_TRAINEES)
+		verr_set(err, "service_number", "a trainee with this service number is already "
+			 "registered (POST /api/v1/trainees:lookup finds them)");
 	else if (e == &ESPEC_REPAIR_CAPACITIES)
 		verr_set(err, "category", "this facility already has a capacity for this category");
 	return ST_CONFLICT;
@@ -522,12 +552,16 @@ int svc_rec_create(struct svc *svc, const struct principal *p, const struct espe
 		bool replayed;
 		return svc_event_record(svc, p, body, out, &replayed, err);
 	}
-	if ((rc = take_password(svc, e, body, true, hash, err)) != ST_OK)
+	char pseud[65];
+	if ((rc = take_password(svc, e, body, true, hash, err)) != ST_OK ||
+	    (rc = take_service_number(svc, e, body, true, pseud, err)) != ST_OK)
 		return rc;
 	if ((rc = espec_validate(e, body, VM_CREATE, err)) != ST_OK)
 		return rc;
 	if (*hash)
 		json_object_set_new(body, "password_hash", json_string(hash));
+	if (*pseud)
+		json_object_set_new(body, "pseudonym", json_string(pseud));
 	sodium_memzero(hash, sizeof hash);
 	if ((rc = server_fields(p, e, body)) != ST_OK)
 		return rc;
@@ -612,8 +646,10 @@ int svc_rec_create_many(struct svc *svc, const struct principal *p, const struct
 	int rc = ST_OK;
 
 	*report = NULL;
-	/* Users carry passwords and events have effects: neither is a row. */
-	if (!perm_allows(p->role, e->name, ACT_CREATE) || e == &ESPEC_USERS || e == &ESPEC_EVENTS) {
+	/* Users carry passwords, trainees service numbers, and events have
+	 * effects: none of them is a plain row. */
+	if (!perm_allows(p->role, e->name, ACT_CREATE) || e == &ESPEC_USERS || e == &ESPEC_EVENTS ||
+	    e == &ESPEC_TRAINEES) {
 		rc = ST_FORBIDDEN;
 		goto done;
 	}
@@ -748,7 +784,9 @@ int svc_rec_update(struct svc *svc, const struct principal *p, const struct espe
 	*out = NULL;
 	if (!perm_allows(p->role, e->name, ACT_UPDATE))
 		return ST_FORBIDDEN;
-	if ((rc = take_password(svc, e, patch, false, hash, err)) != ST_OK)
+	char pseud[65];
+	if ((rc = take_password(svc, e, patch, false, hash, err)) != ST_OK ||
+	    (rc = take_service_number(svc, e, patch, false, pseud, err)) != ST_OK)
 		return rc;
 	if ((rc = espec_validate(e, patch, VM_PATCH, err)) != ST_OK)
 		return rc;

@@ -54,6 +54,7 @@ void svc_free(struct svc *svc)
 	if (svc) {
 		pthread_mutex_destroy(&svc->auth_lock);
 		sodium_memzero(svc->cfg.doc_key, sizeof svc->cfg.doc_key);
+		sodium_memzero(svc->cfg.trainee_key, sizeof svc->cfg.trainee_key);
 	}
 	free(svc);
 }

@@ -32,6 +32,10 @@ struct svc_config {
 	 * service's copy; the caller wipes its own. */
 	unsigned char doc_key[SVC_DOC_KEY_LEN];
 	bool doc_key_set;
+	/* The key of trainees' pseudonyms (a keyed hash of the service
+	 * number; training.c): configuration, never in the database. */
+	unsigned char trainee_key[SVC_DOC_KEY_LEN];
+	bool trainee_key_set;
 };
 
 struct svc;
@@ -292,6 +296,45 @@ int svc_node_report(struct svc *svc, const struct principal *p, const char *site
 		    const char *from, const char *to, json_t **out, struct verr *err);
 /* Backlog, load against bays, and turnaround per facility and category. */
 int svc_repair_report(struct svc *svc, const struct principal *p, json_t **out);
+
+/* ---- Training (training.c). ----------------------------------------------- */
+
+/*
+ * The pseudonym of @service_number: the hex keyed BLAKE2b-256 under the
+ * configured trainee key.  ST_INVALID (field service_number) for a number
+ * that is not 1 to 32 digits, capital letters and '-'; ST_INTERNAL when
+ * the server has no key.  Creating a trainee takes "service_number" in
+ * the body and stores only this.
+ */
+int svc_trainee_pseudonym(struct svc *svc, const char *service_number, char out[65],
+			  struct verr *err);
+/* The trainee with @service_number, within @p's scope; ST_NOT_FOUND if none. */
+int svc_trainee_lookup(struct svc *svc, const struct principal *p, const char *service_number,
+		       json_t **out, struct verr *err);
+
+/*
+ * Reports of training (training_reports.c), read like the transfer
+ * reports above, within permission "training_report" and the caller's
+ * scope.  @from and @to are dates (YYYY-MM-DD, both days included; NULL
+ * takes the report's default); ST_INVALID (field "from", "to" or
+ * "course") for a bad one.
+ */
+extern const struct svc_report_table SVC_TABLE_TRAINING_SEATS, SVC_TABLE_TRAINING_GRADUATES,
+	SVC_TABLE_TRAINING_PIPELINE, SVC_TABLE_TRAINING_NOTICE;
+/* Seats offered and filled by nation, facility and session, for sessions
+ * starting in the period (default: this calendar year). */
+int svc_training_seats(struct svc *svc, const struct principal *p, const char *from,
+		       const char *to, json_t **out, struct verr *err);
+/* Graduates per capability per month (default: the last 12 months). */
+int svc_training_graduates(struct svc *svc, const struct principal *p, const char *from,
+			   const char *to, json_t **out, struct verr *err);
+/* Enrolments by status, overall and per course (@course NULL: all). */
+int svc_training_pipeline(struct svc *svc, const struct principal *p, const char *course,
+			  json_t **out, struct verr *err);
+/* Notice given to facilities before classes starting in the period
+ * (default: today to 180 days ahead), with a warning under 30 days. */
+int svc_training_notice(struct svc *svc, const struct principal *p, const char *from,
+			const char *to, json_t **out, struct verr *err);
 
 /* ---- Audit (svc_audit.c). ----------------------------------------------- */
 

@@ -685,12 +685,8 @@ static int capacity_update(struct store_tx *tx, const struct principal *p, const
 static bool active_repair(const char *status)
 {
 	static const char *const active[] = {"approved", "to_facility", "in_repair",
-					     "awaiting_parts", "repaired"};
-	for (size_t i = 0; i < sizeof active / sizeof *active; i++) {
-		if (strcmp(active[i], status) == 0)
-			return true;
-	}
-	return false;
+					     "awaiting_parts", "repaired", NULL};
+	return str_in(status, active);
 }
 
 /* Every serial of a repair order as an asset, each passed to @fn. */

@@ -14,6 +14,8 @@ Suite *suite_transfer_reports(void);  /* test_transfer_reports.c */
 Suite *suite_documents(void); /* test_documents.c: transfer documents and scans */
 Suite *suite_custody(void);   /* test_custody.c: custody events */
 Suite *suite_repairs(void);   /* test_repairs.c: repair orders and repair transport */
+Suite *suite_training_reports(void); /* test_training_reports.c */
+Suite *suite_training(void);  /* test_training.c: courses, sessions, trainees, enrolments */
 
 int main(void)
 {
@@ -33,6 +35,8 @@ int main(void)
 	srunner_add_suite(sr, suite_documents());
 	srunner_add_suite(sr, suite_custody());
 	srunner_add_suite(sr, suite_repairs());
+	srunner_add_suite(sr, suite_training_reports());
+	srunner_add_suite(sr, suite_training());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -201,6 +201,36 @@ static const char *const migrations[] = {
 	"CREATE INDEX events_site ON events(site);"
 	"CREATE INDEX events_serial ON events(item, serial) WHERE serial IS NOT NULL;"
 	"CREATE INDEX events_corrects ON events(corrects) WHERE corrects IS NOT NULL;",
+	/* 5: training: courses, sessions, pseudonymous trainees, enrolments. */
+	"CREATE TABLE courses ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, capability TEXT NOT NULL,"
+	"  facility TEXT NOT NULL REFERENCES sites(code), duration_days INTEGER NOT NULL,"
+	"  class_min INTEGER NOT NULL, class_max INTEGER NOT NULL, prerequisites TEXT,"
+	"  language TEXT NOT NULL, interpreter INTEGER NOT NULL, notes TEXT,"
+	"  version INTEGER NOT NULL);"
+	"CREATE TABLE training_sessions ("
+	"  id TEXT PRIMARY KEY, course TEXT NOT NULL REFERENCES courses(code),"
+	"  facility TEXT NOT NULL REFERENCES sites(code), host_nation TEXT NOT NULL,"
+	"  starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, seats INTEGER NOT NULL,"
+	"  pledge TEXT REFERENCES pledges(id), notified_on TEXT, status TEXT NOT NULL,"
+	"  status_reason TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+	"  version INTEGER NOT NULL);"
+	"CREATE INDEX training_sessions_course ON training_sessions(course);"
+	"CREATE INDEX training_sessions_facility ON training_sessions(facility);"
+	"CREATE TABLE trainees ("
+	"  id TEXT PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE,"
+	"  nation TEXT NOT NULL REFERENCES nations(iso3),"
+	"  unit TEXT NOT NULL REFERENCES sites(code), specialty TEXT NOT NULL,"
+	"  rank TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+	"  version INTEGER NOT NULL);"
+	"CREATE TABLE enrolments ("
+	"  id TEXT PRIMARY KEY, trainee TEXT NOT NULL REFERENCES trainees(id),"
+	"  session TEXT NOT NULL REFERENCES training_sessions(id), course TEXT NOT NULL,"
+	"  facility TEXT NOT NULL, nation TEXT NOT NULL, status TEXT NOT NULL,"
+	"  status_reason TEXT, qualification TEXT, graduated_on TEXT,"
+	"  created_by TEXT NOT NULL, created_at TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE INDEX enrolments_trainee ON enrolments(trainee);"
+	"CREATE INDEX enrolments_session ON enrolments(session);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations) - 1)
