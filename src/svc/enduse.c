@@ -132,21 +132,6 @@ static int unit_of(struct eu *c, const json_t *asset, const char **unit)
 	return ST_OK;
 }
 
-/* The row of @key in @groups, made from @fields (stolen) on first use;
- * NULL on OOM. */
-static json_t *group(json_t *groups, const char *key, json_t *fields)
-{
-	json_t *row = json_object_get(groups, key);
-
-	if (row) {
-		json_decref(fields);
-		return row;
-	}
-	if (!fields || json_object_set_new(groups, key, fields) != 0)
-		return NULL;
-	return fields;
-}
-
 /* Add @n to the integer @field of @row. */
 static void bump(json_t *row, const char *field, long long n)
 {
@@ -271,12 +256,12 @@ static int delinquent_work(struct store_tx *tx, void *arg)
 			goto done;
 		rc = ST_INTERNAL;
 		const char *uname = rec_str(json_object_get(c.sites, unit), "name");
-		if (!(row = group(units, unit,
+		if (!(row = tally_group(units, unit,
 				  json_pack("{s:s, s:s?}", "unit", unit, "name", uname))))
 			goto done;
 		bump(row, "count", 1);
 		bump(row, "value_eur", v);
-		if (!(row = group(items, rec_str(a, "item"), json_pack("{s:s, s:s?}", "item",
+		if (!(row = tally_group(items, rec_str(a, "item"), json_pack("{s:s, s:s?}", "item",
 								    rec_str(a, "item"), "name",
 								    rec_str(item, "name")))))
 			goto done;
@@ -484,7 +469,7 @@ static int recon_work(struct store_tx *tx, void *arg)
 		if ((rc = unit_of(&c, a, &unit)) != ST_OK)
 			goto done;
 		rc = ST_INTERNAL;
-		if (!(row = group(units, unit,
+		if (!(row = tally_group(units, unit,
 				  new_counts(unit, rec_str(json_object_get(c.sites, unit), "name")))))
 			goto done;
 		state = state_of(a);

@@ -222,3 +222,16 @@ int tally_index(struct store_tx *tx, const struct espec *e, json_t **out)
 		json_decref(index);
 	return rc;
 }
+
+json_t *tally_group(json_t *groups, const char *key, json_t *fields)
+{
+	json_t *row = json_object_get(groups, key);
+
+	if (row) {
+		json_decref(fields);
+		return row;
+	}
+	if (!fields || json_object_set_new(groups, key, fields) != 0)
+		return NULL;
+	return fields;
+}

@@ -56,4 +56,8 @@ int tally_rows_in_scope(struct store_tx *tx, const struct principal *p, const st
 /* An object of @e's records by key (for look-ups), new in *@out. */
 int tally_index(struct store_tx *tx, const struct espec *e, json_t **out);
 
+/* The row of @key in @groups (an object of rows), made from @fields
+ * (stolen) on first use; borrowed; NULL on OOM. */
+json_t *tally_group(json_t *groups, const char *key, json_t *fields);
+
 #endif

@@ -169,21 +169,6 @@ static void bump(json_t *row, const char *field, long long n)
 	json_object_set_new(row, field, json_integer(rec_num(row, field) + n));
 }
 
-/* The row of @key in @groups, made from @fields (stolen) on first use;
- * NULL on OOM. */
-static json_t *group(json_t *groups, const char *key, json_t *fields)
-{
-	json_t *row = json_object_get(groups, key);
-
-	if (row) {
-		json_decref(fields);
-		return row;
-	}
-	if (!fields || json_object_set_new(groups, key, fields) != 0)
-		return NULL;
-	return fields;
-}
-
 /* The rows of @groups as a new array, each passed to @finish (when not
  * NULL), sorted with @cmp; NULL on OOM. */
 static json_t *group_rows(json_t *groups, void (*finish)(json_t *row),
@@ -363,12 +348,12 @@ static int seats_work(struct store_tx *tx, void *arg)
 		rc = ST_INTERNAL;
 		if (!nation || !facility)
 			continue;   /* a damaged row: the field specs require both */
-		row = group(nat, nation, json_pack("{s:s, s:s?}", "nation", nation, "name",
+		row = tally_group(nat, nation, json_pack("{s:s, s:s?}", "nation", nation, "name",
 						    rec_str(json_object_get(nations, nation), "name")));
 		if (!row)
 			goto done;
 		add_seats(row, seats, taken);
-		row = group(fac, facility,
+		row = tally_group(fac, facility,
 			    json_pack("{s:s, s:s?, s:s?}", "facility", facility, "name",
 				      rec_str(json_object_get(sites, facility), "name"), "host_nation",
 				      rec_str(s, "host_nation")));
@@ -456,11 +441,11 @@ static int graduates_work(struct store_tx *tx, void *arg)
 			cap = "unknown";   /* training.c sets it with graduated_on */
 		snprintf(month, sizeof month, "%.7s", on);
 		snprintf(key, sizeof key, "%s\x1f%s", cap, month);
-		if (!(row = group(cells, key, json_pack("{s:s, s:s}", "capability", cap, "month",
+		if (!(row = tally_group(cells, key, json_pack("{s:s, s:s}", "capability", cap, "month",
 							month))))
 			goto done;
 		bump(row, "graduates", 1);
-		if (!(row = group(caps, cap, json_pack("{s:s}", "capability", cap))))
+		if (!(row = tally_group(caps, cap, json_pack("{s:s}", "capability", cap))))
 			goto done;
 		bump(row, "graduates", 1);
 		total++;
@@ -549,11 +534,11 @@ static int pipeline_work(struct store_tx *tx, void *arg)
 	if (!groups || !totals)
 		goto done;
 	/* The course asked for is listed even with nothing in its pipeline. */
-	if (c->course && !group(groups, c->course, course_row(courses, c->course)))
+	if (c->course && !tally_group(groups, c->course, course_row(courses, c->course)))
 		goto done;
 	json_array_foreach(rows, i, e) {
 		const char *course = rec_str(e, "course");
-		if (!course || !(row = group(groups, course, course_row(courses, course))))
+		if (!course || !(row = tally_group(groups, course, course_row(courses, course))))
 			goto done;
 		count_status(row, rec_str(e, "status"));
 		count_status(totals, rec_str(e, "status"));

@@ -9,6 +9,7 @@
 #include "client.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <libpq-fe.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -505,4 +506,80 @@ TCase *api_tcase(const char *name)
 
 	tcase_set_timeout(tc, 60);
 	return tc;
+}
+
+/* ---- Concurrent POSTs. -------------------------------------------------------- */
+
+struct shooter {
+	const struct server *s;
+	const char *token;
+	struct shot *shot;
+	pthread_barrier_t *go;
+};
+
+static size_t shot_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct shot *sh = arg;
+	size_t add = size * n, room = sizeof sh->buf - 1 - sh->len;
+
+	memcpy(sh->buf + sh->len, data, add < room ? add : room);
+	sh->len += add < room ? add : room;
+	sh->buf[sh->len] = '\0';
+	return add;
+}
+
+/* One POST on its own connection; no Check calls in a thread. */
+static void *fire(void *arg)
+{
+	struct shooter *f = arg;
+	struct shot *sh = f->shot;
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	char url[256], auth[256];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", f->s->port, sh->path);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", f->token);
+	hdrs = curl_slist_append(hdrs, auth);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (h) {
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, sh->body);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, shot_body);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, sh);
+	}
+	pthread_barrier_wait(f->go);
+	sh->curl_rc = h ? (int)curl_easy_perform(h) : -1;
+	if (h)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &sh->status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+void post_all_at_once(const struct server *s, const char *token, struct shot *shots, size_t n)
+{
+	struct shooter *f = calloc(n, sizeof *f);
+	pthread_t *th = calloc(n, sizeof *th);
+	pthread_barrier_t go;
+
+	ck_assert(f && th && n > 0);
+	ck_assert_int_eq(pthread_barrier_init(&go, NULL, (unsigned)n), 0);
+	for (size_t i = 0; i < n; i++) {
+		shots[i].status = 0;
+		shots[i].curl_rc = 0;
+		shots[i].len = 0;
+		shots[i].buf[0] = '\0';
+		f[i] = (struct shooter){s, token, &shots[i], &go};
+		ck_assert_int_eq(pthread_create(&th[i], NULL, fire, &f[i]), 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	free(f);
+	free(th);
 }

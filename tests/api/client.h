@@ -90,6 +90,21 @@ long req(const struct server *s, const char *method, const char *path,
 	 const char *token, const char *body, struct http_res *res);
 void res_free(struct http_res *res);
 
+/* One of several POSTs sent at the same instant (post_all_at_once): fill
+ * path and body; status, curl_rc and the answer's start come back. */
+struct shot {
+	char path[192];
+	const char *body;
+	long status;
+	int curl_rc;
+	char buf[2048];   /* the answer, cut at this size */
+	size_t len;
+};
+/* POST each of @shots[0..n) as @token, each on its own connection, all
+ * released at once by a barrier (for races: capacity, quantities); returns
+ * when all have answered. */
+void post_all_at_once(const struct server *s, const char *token, struct shot *shots, size_t n);
+
 /* Log in; asserts 201 and returns the token (owned by @s). */
 const char *login(struct server *s, const char *user, const char *password);
 /* Log in as a demo user by name, with its demo password. */

@@ -363,66 +363,11 @@ END_TEST
 
 #define SHOTS 20
 
-struct shot {
-	const struct server *s;
-	const char *token, *body;
-	pthread_barrier_t *go;
-	long status;
-	int curl_rc;
-	char buf[2048];
-	size_t len;
-};
-
-static size_t shot_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct shot *sh = arg;
-	size_t add = size * n, room = sizeof sh->buf - 1 - sh->len;
-
-	memcpy(sh->buf + sh->len, data, add < room ? add : room);
-	sh->len += add < room ? add : room;
-	sh->buf[sh->len] = '\0';
-	return add;
-}
-
-/* One POST on its own connection; no Check calls in a thread. */
-static void *fire(void *arg)
-{
-	struct shot *sh = arg;
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdrs = NULL;
-	char url[128], auth[256];
-
-	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/allocations", sh->s->port);
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", sh->token);
-	hdrs = curl_slist_append(hdrs, auth);
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, "Expect:");
-	if (h) {
-		curl_easy_setopt(h, CURLOPT_URL, url);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, sh->body);
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, shot_body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, sh);
-	}
-	pthread_barrier_wait(sh->go);
-	sh->curl_rc = h ? (int)curl_easy_perform(h) : -1;
-	if (h)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &sh->status);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
-	return NULL;
-}
-
 START_TEST(allocation_concurrency)
 {
 	struct actors t;
 	struct server *s = start(&t);
 	struct shot shots[SHOTS];
-	pthread_t th[SHOTS];
-	pthread_barrier_t go;
 	char pledge[ID_LEN], requirement[ID_LEN], body[256], query[128];
 	int created = 0, refused = 0;
 
@@ -430,15 +375,12 @@ START_TEST(allocation_concurrency)
 	new_materiel(s, t.liaison, "DEU", "ART-155-M795", 100, PLEDGED_ON, pledge);
 	snprintf(body, sizeof body, "{\"pledge\":\"%s\",\"requirement\":\"%s\",\"quantity\":10}",
 		 pledge, requirement);
-	ck_assert_int_eq(pthread_barrier_init(&go, NULL, SHOTS), 0);
 	memset(shots, 0, sizeof shots);
 	for (int i = 0; i < SHOTS; i++) {
-		shots[i] = (struct shot){.s = s, .token = t.planner, .body = body, .go = &go};
-		ck_assert_int_eq(pthread_create(&th[i], NULL, fire, &shots[i]), 0);
+		snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/allocations");
+		shots[i].body = body;
 	}
-	for (int i = 0; i < SHOTS; i++)
-		pthread_join(th[i], NULL);
-	pthread_barrier_destroy(&go);
+	post_all_at_once(s, t.planner, shots, SHOTS);
 
 	for (int i = 0; i < SHOTS; i++) {
 		json_t *doc = json_loads(shots[i].buf, 0, NULL);

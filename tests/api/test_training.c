@@ -199,61 +199,6 @@ static int count_status(const struct server *s, const char *token, const char *s
 
 #define SHOTS 20
 
-struct shot {
-	const struct server *s;
-	const char *token;
-	char path[128];
-	const char *body;
-	pthread_barrier_t *go;
-	long status;
-	int curl_rc;
-	char buf[2048];
-	size_t len;
-};
-
-static size_t shot_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct shot *sh = arg;
-	size_t add = size * n, room = sizeof sh->buf - 1 - sh->len;
-
-	memcpy(sh->buf + sh->len, data, add < room ? add : room);
-	sh->len += add < room ? add : room;
-	sh->buf[sh->len] = '\0';
-	return add;
-}
-
-/* One POST on its own connection; no Check calls in a thread. */
-static void *fire(void *arg)
-{
-	struct shot *sh = arg;
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdrs = NULL;
-	char url[192], auth[256];
-
-	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", sh->s->port, sh->path);
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", sh->token);
-	hdrs = curl_slist_append(hdrs, auth);
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, "Expect:");
-	if (h) {
-		curl_easy_setopt(h, CURLOPT_URL, url);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, sh->body);
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, shot_body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, sh);
-	}
-	pthread_barrier_wait(sh->go);
-	sh->curl_rc = h ? (int)curl_easy_perform(h) : -1;
-	if (h)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &sh->status);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
-	return NULL;
-}
-
 START_TEST(capacity_concurrent)
 {
 	struct server *s = server_start(NULL);
@@ -261,8 +206,6 @@ START_TEST(capacity_concurrent)
 	const char *facility = login_as(s, "facility.grf");
 	char session[ID_LEN], trainee[ID_LEN], enrol[SHOTS][ID_LEN], sn[32];
 	struct shot shots[SHOTS];
-	pthread_t th[SHOTS];
-	pthread_barrier_t go;
 	int ok = 0, full = 0, total = 0;
 
 	new_course(s, planner, "T6-CAP", "Capacity drill", 12, NULL);
@@ -276,18 +219,13 @@ START_TEST(capacity_concurrent)
 	ck_assert_int_eq(count_status(s, planner, session, "nominated", &total), SHOTS);
 
 	/* Twenty facility operators' requests for ten seats, all at once. */
-	ck_assert_int_eq(pthread_barrier_init(&go, NULL, SHOTS), 0);
 	memset(shots, 0, sizeof shots);
 	for (int i = 0; i < SHOTS; i++) {
-		shots[i] = (struct shot){.s = s, .token = facility, .body = "{\"to\":\"enrolled\"}",
-					 .go = &go};
+		shots[i].body = "{\"to\":\"enrolled\"}";
 		snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/enrolments/%.47s/transition",
 			 enrol[i]);
-		ck_assert_int_eq(pthread_create(&th[i], NULL, fire, &shots[i]), 0);
 	}
-	for (int i = 0; i < SHOTS; i++)
-		pthread_join(th[i], NULL);
-	pthread_barrier_destroy(&go);
+	post_all_at_once(s, facility, shots, SHOTS);
 
 	for (int i = 0; i < SHOTS; i++) {
 		json_t *doc = json_loads(shots[i].buf, 0, NULL);
