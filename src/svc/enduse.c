@@ -139,25 +139,6 @@ static void bump(json_t *row, const char *field, long long n)
 			    json_integer(json_integer_value(json_object_get(row, field)) + n));
 }
 
-/* The rows of @groups as a new array, sorted with @cmp. */
-static json_t *group_rows(json_t *groups, int (*cmp)(const void *, const void *))
-{
-	json_t *rows = json_array(), *row;
-	const char *key;
-
-	if (!rows)
-		return NULL;
-	json_object_foreach(groups, key, row) {
-		if (json_array_append(rows, row) != 0)
-			goto fail;
-	}
-	if (tally_sort(rows, cmp) == ST_OK)
-		return rows;
-fail:
-	json_decref(rows);
-	return NULL;
-}
-
 static int cmp_field(const void *a, const void *b, const char *field)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -277,7 +258,8 @@ static int delinquent_work(struct store_tx *tx, void *arg)
 		if (!row || json_array_append_new(list, row) != 0)
 			goto done;
 	}
-	json_t *by_u = group_rows(units, by_unit), *by_i = group_rows(items, by_item);
+	json_t *by_u = tally_group_rows(units, NULL, by_unit);
+	json_t *by_i = tally_group_rows(items, NULL, by_item);
 	char summary[256];
 	snprintf(summary, sizeof summary,
 		 "Serial inventories as of %s: %lld of %lld sensitive items delinquent (%.0f %%), "
@@ -496,7 +478,7 @@ static int recon_work(struct store_tx *tx, void *arg)
 		if (!line || json_array_append_new(serials, line) != 0)
 			goto done;
 	}
-	json_t *rows = group_rows(units, by_unit);
+	json_t *rows = tally_group_rows(units, NULL, by_unit);
 	if (!rows || tally_sort(serials, by_unit_serial) != ST_OK) {
 		json_decref(rows);
 		goto done;

@@ -235,3 +235,24 @@ json_t *tally_group(json_t *groups, const char *key, json_t *fields)
 		return NULL;
 	return fields;
 }
+
+json_t *tally_group_rows(json_t *groups, void (*finish)(json_t *row),
+			 int (*cmp)(const void *, const void *))
+{
+	json_t *rows = json_array(), *row;
+	const char *key;
+
+	if (!rows)
+		return NULL;
+	json_object_foreach(groups, key, row) {
+		if (finish)
+			finish(row);
+		if (json_array_append(rows, row) != 0)
+			goto fail;
+	}
+	if (tally_sort(rows, cmp) == ST_OK)
+		return rows;
+fail:
+	json_decref(rows);
+	return NULL;
+}

@@ -59,5 +59,9 @@ int tally_index(struct store_tx *tx, const struct espec *e, json_t **out);
 /* The row of @key in @groups (an object of rows), made from @fields
  * (stolen) on first use; borrowed; NULL on OOM. */
 json_t *tally_group(json_t *groups, const char *key, json_t *fields);
+/* The rows of @groups as a new array, each passed to @finish (when not
+ * NULL), sorted with @cmp; NULL on OOM. */
+json_t *tally_group_rows(json_t *groups, void (*finish)(json_t *row),
+			 int (*cmp)(const void *, const void *));
 
 #endif

@@ -169,29 +169,6 @@ static void bump(json_t *row, const char *field, long long n)
 	json_object_set_new(row, field, json_integer(rec_num(row, field) + n));
 }
 
-/* The rows of @groups as a new array, each passed to @finish (when not
- * NULL), sorted with @cmp; NULL on OOM. */
-static json_t *group_rows(json_t *groups, void (*finish)(json_t *row),
-			  int (*cmp)(const void *, const void *))
-{
-	json_t *rows = json_array(), *row;
-	const char *key;
-
-	if (!rows)
-		return NULL;
-	json_object_foreach(groups, key, row) {
-		if (finish)
-			finish(row);
-		if (json_array_append(rows, row) != 0)
-			goto fail;
-	}
-	if (tally_sort(rows, cmp) == ST_OK)
-		return rows;
-fail:
-	json_decref(rows);
-	return NULL;
-}
-
 static int cmp_fields(const void *a, const void *b, const char *f1, const char *f2)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -365,8 +342,9 @@ static int seats_work(struct store_tx *tx, void *arg)
 			goto done;
 	}
 	seat_rates(totals);
-	if (!(by_n = group_rows(nat, seat_rates, by_nation)) ||
-	    !(by_f = group_rows(fac, seat_rates, by_facility)) || tally_sort(list, by_start) != ST_OK)
+	if (!(by_n = tally_group_rows(nat, seat_rates, by_nation)) ||
+	    !(by_f = tally_group_rows(fac, seat_rates, by_facility)) ||
+	    tally_sort(list, by_start) != ST_OK)
 		goto done;
 	char summary[256];
 	snprintf(summary, sizeof summary,
@@ -450,8 +428,8 @@ static int graduates_work(struct store_tx *tx, void *arg)
 		bump(row, "graduates", 1);
 		total++;
 	}
-	if (!(by_m = group_rows(cells, NULL, by_capability_month)) ||
-	    !(by_c = group_rows(caps, NULL, by_capability)))
+	if (!(by_m = tally_group_rows(cells, NULL, by_capability_month)) ||
+	    !(by_c = tally_group_rows(caps, NULL, by_capability)))
 		goto done;
 	char summary[256];
 	snprintf(summary, sizeof summary, "Graduates %s to %s: %lld in %zu capabilities.", c->from,
@@ -543,7 +521,7 @@ static int pipeline_work(struct store_tx *tx, void *arg)
 		count_status(row, rec_str(e, "status"));
 		count_status(totals, rec_str(e, "status"));
 	}
-	if (!(list = group_rows(groups, NULL, by_course)))
+	if (!(list = tally_group_rows(groups, NULL, by_course)))
 		goto done;
 	char summary[256];
 	snprintf(summary, sizeof summary,
