@@ -4,9 +4,11 @@
  * Every permission decision in nsatu is a lookup in perms[] below: a reader
  * can see at a glance who may do what.  Rows name a resource; each role's
  * cell lists the actions it may take ("r" read, "c" create, "u" update,
- * "d" delete).  A missing row or an empty cell denies.  Scope (which rows of
- * a resource a nation- or site-bound role sees) is applied by the service
- * layer from role_scope() and the entity's scope fields.
+ * "d" delete).  A missing row or an empty cell denies.  Which roles may
+ * record which custody events is the second table, event_roles[].  Scope
+ * (which rows of a resource a nation- or site-bound role sees) is applied by
+ * the service layer (svc/scope.c) from role_scope() and the entity's scope
+ * fields.
  */
 #include "core.h"
 
@@ -107,8 +109,10 @@ static const struct perm_row {
 	{"repair_capacities",   {[ROLE_ADMIN] = "rcud", [ROLE_PLANNER] = "rcud",
 				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_FACILITY_OPERATOR] = "r",
 				 [ROLE_DONOR_LIAISON] = "r", [ROLE_AUDITOR] = "r"}},
+	/* Facility operators move orders through REPAIR_FLOW (a read
+	 * permission and the flow's roles); they never rewrite one. */
 	{"repair_orders",       {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcu",
-				 [ROLE_RECIPIENT_OFFICER] = "rcu", [ROLE_FACILITY_OPERATOR] = "ru",
+				 [ROLE_RECIPIENT_OFFICER] = "rcu", [ROLE_FACILITY_OPERATOR] = "r",
 				 [ROLE_AUDITOR] = "r"}},
 	/* Training.  Courses are reference data; sessions are run by the
 	 * facilities and HQ; Ukraine's officers register trainees and
@@ -138,6 +142,42 @@ static const struct perm_row {
 	{"burden_sharing",      {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_DONOR_LIAISON] = "r", [ROLE_AUDITOR] = "r"}},
 };
+
+#define B(role) ROLE_BIT(ROLE_##role)
+
+/* Which roles may record each type of event.  Node operators record at
+ * their node, facility operators at their facility; recipient officers for
+ * Ukraine; donor liaisons dispatch their nation's shipments. */
+static const struct {
+	const char *type;
+	unsigned roles;
+} event_roles[] = {
+	{"dispatched", B(ADMIN) | B(PLANNER) | B(DONOR_LIAISON) | B(NODE_OPERATOR) |
+			       B(RECIPIENT_OFFICER) | B(FACILITY_OPERATOR)},
+	{"arrived", B(ADMIN) | B(PLANNER) | B(NODE_OPERATOR) | B(RECIPIENT_OFFICER) |
+			    B(FACILITY_OPERATOR)},
+	{"departed", B(ADMIN) | B(PLANNER) | B(NODE_OPERATOR)},
+	{"handed_over", B(ADMIN) | B(PLANNER) | B(NODE_OPERATOR) | B(RECIPIENT_OFFICER)},
+	{"received", B(ADMIN) | B(PLANNER) | B(RECIPIENT_OFFICER) | B(FACILITY_OPERATOR)},
+	{"discrepancy", B(ADMIN) | B(PLANNER) | B(NODE_OPERATOR) | B(RECIPIENT_OFFICER) |
+				B(FACILITY_OPERATOR)},
+	{"inventory_check", B(ADMIN) | B(PLANNER) | B(RECIPIENT_OFFICER) |
+				    B(FACILITY_OPERATOR)},
+	{"lost", B(ADMIN) | B(PLANNER) | B(NODE_OPERATOR) | B(RECIPIENT_OFFICER)},
+	{"destroyed", B(ADMIN) | B(PLANNER) | B(RECIPIENT_OFFICER)},
+	{"expended", B(ADMIN) | B(PLANNER) | B(RECIPIENT_OFFICER)},
+};
+
+bool event_role_allows(enum role role, const char *type)
+{
+	for (size_t i = 0; i < sizeof event_roles / sizeof *event_roles; i++) {
+		if (strcmp(event_roles[i].type, type) == 0)
+			return (event_roles[i].roles & ROLE_BIT(role)) != 0;
+	}
+	return false;
+}
+
+#undef B
 
 static const char action_letters[ACT__COUNT] = {
 	[ACT_READ] = 'r', [ACT_CREATE] = 'c', [ACT_UPDATE] = 'u', [ACT_DELETE] = 'd',

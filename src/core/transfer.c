@@ -247,38 +247,6 @@ const struct espec ESPEC_EVENTS = {
 	NULL, R(DONOR_LIAISON) | R(NODE_OPERATOR), event_check,
 };
 
-/* Which roles may record each type of event.  Node operators record at
- * their node, facility operators at their facility; recipient officers for
- * Ukraine; donor liaisons dispatch their nation's shipments. */
-static const struct {
-	const char *type;
-	unsigned roles;
-} event_roles[] = {
-	{"dispatched", R(ADMIN) | R(PLANNER) | R(DONOR_LIAISON) | R(NODE_OPERATOR) |
-			       R(RECIPIENT_OFFICER) | R(FACILITY_OPERATOR)},
-	{"arrived", R(ADMIN) | R(PLANNER) | R(NODE_OPERATOR) | R(RECIPIENT_OFFICER) |
-			    R(FACILITY_OPERATOR)},
-	{"departed", R(ADMIN) | R(PLANNER) | R(NODE_OPERATOR)},
-	{"handed_over", R(ADMIN) | R(PLANNER) | R(NODE_OPERATOR) | R(RECIPIENT_OFFICER)},
-	{"received", R(ADMIN) | R(PLANNER) | R(RECIPIENT_OFFICER) | R(FACILITY_OPERATOR)},
-	{"discrepancy", R(ADMIN) | R(PLANNER) | R(NODE_OPERATOR) | R(RECIPIENT_OFFICER) |
-				R(FACILITY_OPERATOR)},
-	{"inventory_check", R(ADMIN) | R(PLANNER) | R(RECIPIENT_OFFICER) |
-				    R(FACILITY_OPERATOR)},
-	{"lost", R(ADMIN) | R(PLANNER) | R(NODE_OPERATOR) | R(RECIPIENT_OFFICER)},
-	{"destroyed", R(ADMIN) | R(PLANNER) | R(RECIPIENT_OFFICER)},
-	{"expended", R(ADMIN) | R(PLANNER) | R(RECIPIENT_OFFICER)},
-};
-
-bool event_role_allows(enum role role, const char *type)
-{
-	for (size_t i = 0; i < N(event_roles); i++) {
-		if (strcmp(event_roles[i].type, type) == 0)
-			return (event_roles[i].roles & ROLE_BIT(role)) != 0;
-	}
-	return false;
-}
-
 /* ---- Assets. ---------------------------------------------------------------- */
 
 const char *const ASSET_STATES[] = {

@@ -130,48 +130,6 @@ static int check_event(const struct ingest *g, json_t *ev, struct verr *err)
 	return ST_OK;
 }
 
-/* Who may record it, and where: the role's event types, then its site or
- * nation.  ST_FORBIDDEN with the field at fault. */
-static int check_scope(struct custody *cu, const struct principal *p, json_t *rec,
-		       const json_t *site, struct verr *err)
-{
-	const char *type = rec_str(rec, "type");
-
-	if (!event_role_allows(p->role, type)) {
-		verr_set(err, "type", "a %s may not record %s events", role_name(p->role), type);
-		return ST_FORBIDDEN;
-	}
-	switch (role_scope(p->role)) {
-	case SCOPE_SITE:
-		if (!str_is(rec_str(rec, "site"), p->site)) {
-			verr_set(err, "site", "you record events only at your site %s", p->site);
-			return ST_FORBIDDEN;
-		}
-		break;
-	case SCOPE_NATION:
-		/* Another nation's shipment is answered as one that does not
-		 * exist, as a read would be: no existence leak. */
-		if (p->role == ROLE_DONOR_LIAISON && !str_is(rec_str(rec, "nation"), p->nation)) {
-			if (rec_str(rec, "shipment"))
-				return verr_set(err, "shipment", "no shipment %s", rec_str(rec, "shipment"));
-			return verr_set(err, "serial", "no asset %s of item %s", rec_str(rec, "serial"),
-					rec_str(rec, "item"));
-		}
-		/* Ukraine's officers act in Ukraine, and at the hand-over
-		 * points where custody passes to them. */
-		if (p->role == ROLE_RECIPIENT_OFFICER && !str_is(rec_str(site, "nation"), p->nation) &&
-		    !str_is(rec_str(site, "kind"), "handover_point")) {
-			verr_set(err, "site", "is neither in %s nor a hand-over point", p->nation);
-			return ST_FORBIDDEN;
-		}
-		break;
-	case SCOPE_ALL:
-		break;
-	}
-	(void)cu;
-	return ST_OK;
-}
-
 /* The references of the checked event @rec, who may record it, and what
  * the server adds (nation, recorded_by, recorded_at, version). */
 static int prepare(struct ingest *g, struct custody *cu, json_t *rec, struct verr *err)
@@ -194,7 +152,7 @@ static int prepare(struct ingest *g, struct custody *cu, json_t *rec, struct ver
 	/* Shared values: set, not copied (the same on every attempt). */
 	if (json_object_set(rec, "nation", nation))
 		return ST_INTERNAL;
-	if ((rc = check_scope(cu, g->p, rec, site, err)) != ST_OK)
+	if ((rc = svc_event_scope(g->p, rec, site, err)) != ST_OK)
 		return rc;
 	if (json_object_set(rec, "recorded_by", g->who) || json_object_set(rec, "recorded_at", g->when) ||
 	    json_object_set(rec, "version", g->one))

@@ -71,6 +71,14 @@ int svc_rows(struct store_tx *tx, const struct espec *e, const char *field, cons
 const char *svc_scope_field(const struct principal *p, const struct espec *e,
 			    const char **value, bool *deny);
 bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t *rec);
+/*
+ * May @p record the custody event @rec (its "nation" filled in) at @site?
+ * The role's event types (event_role_allows), then its site or nation.
+ * ST_FORBIDDEN, or ST_INVALID "no shipment" for another nation's shipment
+ * (as a read would answer: no existence leak), with the field at fault.
+ */
+int svc_event_scope(const struct principal *p, const json_t *rec, const json_t *site,
+		    struct verr *err);
 /* true when @p must not see @e's records in status "draft". */
 bool svc_hidden_draft(const struct principal *p, const struct espec *e);
 

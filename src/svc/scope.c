@@ -7,7 +7,7 @@
  * "not found", so its existence does not leak.  Entities with no scope field
  * (reference data) are visible to every role that may read them, and an
  * entity may bind only some roles (Ukraine's requirements are open to every
- * donor).
+ * donor).  Custody events add a rule of their own: who records one where.
  */
 #include "internal.h"
 
@@ -62,3 +62,42 @@ bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t
 	return have && *value && strcmp(have, value) == 0;
 }
 
+/* Custody events: the role's event types, then its site or nation. */
+int svc_event_scope(const struct principal *p, const json_t *rec, const json_t *site,
+		    struct verr *err)
+{
+	const char *type = rec_str(rec, "type");
+
+	if (!event_role_allows(p->role, type)) {
+		verr_set(err, "type", "a %s may not record %s events", role_name(p->role), type);
+		return ST_FORBIDDEN;
+	}
+	switch (role_scope(p->role)) {
+	case SCOPE_SITE:
+		if (!str_is(rec_str(rec, "site"), p->site)) {
+			verr_set(err, "site", "you record events only at your site %s", p->site);
+			return ST_FORBIDDEN;
+		}
+		break;
+	case SCOPE_NATION:
+		/* Another nation's shipment is answered as one that does not
+		 * exist, as a read would be: no existence leak. */
+		if (p->role == ROLE_DONOR_LIAISON && !str_is(rec_str(rec, "nation"), p->nation)) {
+			if (rec_str(rec, "shipment"))
+				return verr_set(err, "shipment", "no shipment %s", rec_str(rec, "shipment"));
+			return verr_set(err, "serial", "no asset %s of item %s", rec_str(rec, "serial"),
+					rec_str(rec, "item"));
+		}
+		/* Ukraine's officers act in Ukraine, and at the hand-over
+		 * points where custody passes to them. */
+		if (p->role == ROLE_RECIPIENT_OFFICER && !str_is(rec_str(site, "nation"), p->nation) &&
+		    !str_is(rec_str(site, "kind"), "handover_point")) {
+			verr_set(err, "site", "is neither in %s nor a hand-over point", p->nation);
+			return ST_FORBIDDEN;
+		}
+		break;
+	case SCOPE_ALL:
+		break;
+	}
+	return ST_OK;
+}
