@@ -55,7 +55,7 @@ static bool default_key_path(const struct key_kind *k, const char *db, char *out
 }
 
 static bool load_key(const struct key_kind *k, const char *flag, const char *db,
-		     unsigned char key[SVC_DOC_KEY_LEN], bool *set)
+		     unsigned char key[SVC_KEY_LEN], bool *set)
 {
 	const char *env = getenv(k->env);
 	const char *path = flag ? flag : env && *env ? env : NULL;
@@ -72,7 +72,7 @@ static bool load_key(const struct key_kind *k, const char *flag, const char *db,
 	}
 	/* Only the default file is made when missing: a file that was named
 	 * and is not there is a mistake to report. */
-	if (svc_document_key_load(path, path == dflt, key, &created, err, sizeof err) != ST_OK) {
+	if (svc_key_file_load(path, path == dflt, key, &created, err, sizeof err) != ST_OK) {
 		fprintf(stderr, "nsatu: %s\n", err);
 		return false;
 	}

@@ -495,7 +495,7 @@ static int target_lines(struct fx *x, json_t **out, json_t **own)
 		return ST_OK;
 	}
 	if ((rc = custody_line(x->c, line_id, &line)) != ST_OK)
-		return rc == ST_NOT_FOUND ? fail(x, ST_INVALID, "line", "no line %s%s", line_id, "")
+		return rc == ST_NOT_FOUND ? fail(x, ST_INVALID, "line", "no line %s", line_id)
 					  : rc;
 	if (!str_is(rec_str(line, "shipment"), rec_str(x->ship, "id")))
 		return fail(x, ST_INVALID, "line", "%s is not a line of shipment %s", line_id,
@@ -510,7 +510,7 @@ static int target_lines(struct fx *x, json_t **out, json_t **own)
 }
 
 /* How many units the event moves on @line, given what is @available. */
-static int units(struct fx *x, const json_t *line, size_t nlines, long long available,
+static int units(struct fx *x, size_t nlines, long long available,
 		 long long *q)
 {
 	json_t *qty = json_object_get(x->ev, "quantity");
@@ -522,11 +522,10 @@ static int units(struct fx *x, const json_t *line, size_t nlines, long long avai
 	if (json_is_integer(qty)) {
 		if (nlines > 1)
 			return fail(x, ST_INVALID, "line", "give the line when a shipment of several "
-				    "lines moves a quantity%s%s", "", "");
+				    "lines moves a quantity");
 		*q = json_integer_value(qty);
 		return ST_OK;
 	}
-	(void)line;
 	*q = available;
 	return ST_OK;
 }
@@ -581,8 +580,8 @@ static int on_dispatched(struct fx *x)
 	int rc;
 
 	if (!str_is(x->site, rec_str(x->ship, "origin")))
-		return fail(x, ST_INVALID, "site", "a shipment is dispatched at its origin %s%s",
-			    rec_str(x->ship, "origin"), "");
+		return fail(x, ST_INVALID, "site", "a shipment is dispatched at its origin %s",
+			    rec_str(x->ship, "origin"));
 	if ((rc = target_lines(x, &lines, &own)) != ST_OK)
 		goto done;
 	json_array_foreach(lines, i, line) {
@@ -594,7 +593,7 @@ static int on_dispatched(struct fx *x)
 				  "the rest on a new line", rec_str(line, "id"));
 			goto done;
 		}
-		if ((rc = units(x, line, json_array_size(lines), left, &q)) != ST_OK)
+		if ((rc = units(x, json_array_size(lines), left, &q)) != ST_OK)
 			goto done;
 		if (!x->asset && json_is_integer(json_object_get(x->ev, "quantity")) &&
 		    serialized_line(x, line)) {
@@ -621,8 +620,8 @@ static int on_dispatched(struct fx *x)
 			goto done;
 	}
 	if (total == 0) {
-		rc = fail(x, ST_CONFLICT, "shipment", "%s has nothing left to dispatch%s",
-			  rec_str(x->ship, "id"), "");
+		rc = fail(x, ST_CONFLICT, "shipment", "%s has nothing left to dispatch",
+			  rec_str(x->ship, "id"));
 		goto done;
 	}
 	if (str_is(rec_str(x->ship, "status"), "planned")) {
@@ -695,8 +694,8 @@ static int on_handed_over(struct fx *x)
 		return fail(x, ST_INVALID, "shipment", "%s has no hand-over point (repair transport "
 			    "stays with %s)", rec_str(x->ship, "id"), rec_str(x->ship, "nation"));
 	if (!str_is(x->site, point))
-		return fail(x, ST_INVALID, "site", "custody passes at the hand-over point %s%s",
-			    point, "");
+		return fail(x, ST_INVALID, "site", "custody passes at the hand-over point %s",
+			    point);
 	if (!str_is(rec_str(x->ship, "status"), "received"))
 		set_str(x->ship, "status", "handed_over");
 	if (x->latest)
@@ -722,7 +721,7 @@ static int on_received(struct fx *x)
 		goto done;
 	json_array_foreach(lines, i, line) {
 		long long in = rec_num(line, "in_transit"), q = 0;
-		if ((rc = units(x, line, json_array_size(lines), in, &q)) != ST_OK)
+		if ((rc = units(x, json_array_size(lines), in, &q)) != ST_OK)
 			goto done;
 		if (x->asset && !str_is(rec_str(x->asset, "status"), "in_transit")) {
 			rc = fail(x, ST_CONFLICT, "serial", "%s is %s, not in transit",
@@ -770,13 +769,13 @@ static int on_discrepancy(struct fx *x)
 		long long q = 0;
 		if ((rc = by_serial(x, line)) != ST_OK)
 			goto done;
-		if ((rc = units(x, line, json_array_size(lines), 0, &q)) != ST_OK)
+		if ((rc = units(x, json_array_size(lines), 0, &q)) != ST_OK)
 			goto done;
 		if (str_is(kind, "short")) {
 			if (q > rec_num(line, "in_transit") ||
 			    (x->asset && !str_is(rec_str(x->asset, "status"), "in_transit"))) {
 				rc = fail(x, ST_CONFLICT, "quantity", "more is reported short than is "
-					  "in transit on line %s%s", rec_str(line, "id"), "");
+					  "in transit on line %s", rec_str(line, "id"));
 				goto done;
 			}
 			set_int(line, "short", rec_num(line, "short") + q);
@@ -789,7 +788,7 @@ static int on_discrepancy(struct fx *x)
 		} else if (str_is(kind, "damaged")) {
 			if (q > rec_num(line, "received") + rec_num(line, "in_transit")) {
 				rc = fail(x, ST_CONFLICT, "quantity", "more is reported damaged than "
-					  "line %s carries%s", rec_str(line, "id"), "");
+					  "line %s carries", rec_str(line, "id"));
 				goto done;
 			}
 			set_int(line, "damaged", rec_num(line, "damaged") + q);
@@ -819,8 +818,8 @@ static int on_end(struct fx *x)
 				    rec_str(x->asset, "serial"), rec_str(x->asset, "status"));
 		bool moving = str_is(rec_str(x->asset, "status"), "in_transit");
 		if (str_is(x->type, "expended") && moving)
-			return fail(x, ST_CONFLICT, "type", "%s is in transit; it cannot be expended%s",
-				    rec_str(x->asset, "serial"), "");
+			return fail(x, ST_CONFLICT, "type", "%s is in transit; it cannot be expended",
+				    rec_str(x->asset, "serial"));
 		if (moving && x->ship && (rc = target_lines(x, &lines, &own)) == ST_OK) {
 			json_array_foreach(lines, i, line) {
 				set_int(line, "lost", rec_num(line, "lost") + 1);
@@ -838,19 +837,19 @@ static int on_end(struct fx *x)
 	}
 	if (!x->ship)
 		return fail(x, ST_INVALID, "serial", "give the serial, or the shipment and line, "
-			    "of what was %s%s", x->type, "");
+			    "of what was %s", x->type);
 	if (str_is(x->type, "expended"))
-		return fail(x, ST_INVALID, "serial", "only a serialized asset is expended%s%s", "", "");
+		return fail(x, ST_INVALID, "serial", "only a serialized asset is expended");
 	if ((rc = target_lines(x, &lines, &own)) != ST_OK)
 		goto done;
 	json_array_foreach(lines, i, line) {
 		long long q = 0;
 		if ((rc = by_serial(x, line)) != ST_OK ||
-		    (rc = units(x, line, json_array_size(lines), rec_num(line, "in_transit"), &q)) != ST_OK)
+		    (rc = units(x, json_array_size(lines), rec_num(line, "in_transit"), &q)) != ST_OK)
 			goto done;
 		if (q > rec_num(line, "in_transit")) {
 			rc = fail(x, ST_CONFLICT, "quantity", "more is reported lost than is in "
-				  "transit on line %s%s", rec_str(line, "id"), "");
+				  "transit on line %s", rec_str(line, "id"));
 			goto done;
 		}
 		set_int(line, "lost", rec_num(line, "lost") + q);
@@ -871,9 +870,9 @@ static int on_inventory(struct fx *x)
 		return ST_OK;  /* a count of unserialized stock: recorded, no state */
 	if (!rec_str(a, "handed_over_at"))
 		return fail(x, ST_CONFLICT, "serial", "%s has not been handed over; end-use "
-			    "inventories start at hand-over%s", rec_str(a, "serial"), "");
+			    "inventories start at hand-over", rec_str(a, "serial"));
 	if (str_is(rec_str(a, "status"), "in_transit"))
-		return fail(x, ST_CONFLICT, "serial", "%s is in transit%s", rec_str(a, "serial"), "");
+		return fail(x, ST_CONFLICT, "serial", "%s is in transit", rec_str(a, "serial"));
 	if (str_is(rec_str(a, "status"), "destroyed") || str_is(rec_str(a, "status"), "expended"))
 		return fail(x, ST_CONFLICT, "serial", "%s is %s", rec_str(a, "serial"), rec_str(a, "status"));
 	if (str_is(rec_str(a, "status"), "lost"))

@@ -20,7 +20,7 @@
  * from us and names this shipment; it grants nothing by itself (scanning
  * still needs a login that may read the shipment, in scope).
  *
- * The key lives in the server's configuration (svc_document_key_load),
+ * The key lives in the server's configuration (svc_key_file_load),
  * never in the database, so that a copy of the database cannot forge
  * documents.  A new key makes every printed document fail its check.
  */
@@ -68,10 +68,10 @@ static int key_fail(char *errbuf, size_t errlen, const char *fmt, ...)
  */
 static int key_create(const char *path, bool *made, char *errbuf, size_t errlen)
 {
-	unsigned char raw[SVC_DOC_KEY_LEN];
-	char hex[2 * SVC_DOC_KEY_LEN + 2], tmp[4096];
+	unsigned char raw[SVC_KEY_LEN];
+	char hex[2 * SVC_KEY_LEN + 2], tmp[4096];
 	int fd, n, rc = ST_OK;
-	size_t len = 2 * SVC_DOC_KEY_LEN + 1;
+	size_t len = 2 * SVC_KEY_LEN + 1;
 
 	n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof tmp)
@@ -113,7 +113,7 @@ static bool all_hex(const char *s, size_t n)
 
 /* The key material in @buf (@n bytes): hex text, or raw bytes. */
 static int key_derive(const char *path, const char *buf, size_t n,
-		      unsigned char key[SVC_DOC_KEY_LEN], char *errbuf, size_t errlen)
+		      unsigned char key[SVC_KEY_LEN], char *errbuf, size_t errlen)
 {
 	unsigned char bin[KEY_FILE_MAX / 2];
 	size_t text = n, binlen = 0;
@@ -122,30 +122,30 @@ static int key_derive(const char *path, const char *buf, size_t n,
 	while (text > 0 && strchr(" \t\r\n", buf[text - 1]))
 		text--;
 	if (text > 0 && all_hex(buf, text)) {
-		if (text % 2 || text < 2 * SVC_DOC_KEY_LEN)
+		if (text % 2 || text < 2 * SVC_KEY_LEN)
 			return key_fail(errbuf, errlen, "%s holds %zu hex digits; a key "
 					"needs an even number, at least %d (32 bytes)", path, text,
-					2 * SVC_DOC_KEY_LEN);
+					2 * SVC_KEY_LEN);
 		if (sodium_hex2bin(bin, sizeof bin, buf, text, NULL, &binlen, NULL) != 0)
 			rc = key_fail(errbuf, errlen, "%s: the hex text cannot be read", path);
 		else
-			crypto_generichash(key, SVC_DOC_KEY_LEN, bin, binlen, NULL, 0);
-	} else if (n < SVC_DOC_KEY_LEN) {
+			crypto_generichash(key, SVC_KEY_LEN, bin, binlen, NULL, 0);
+	} else if (n < SVC_KEY_LEN) {
 		rc = key_fail(errbuf, errlen, "%s holds %zu bytes; a key needs at least "
-			      "%d random bytes", path, n, SVC_DOC_KEY_LEN);
+			      "%d random bytes", path, n, SVC_KEY_LEN);
 	} else {
-		crypto_generichash(key, SVC_DOC_KEY_LEN, (const unsigned char *)buf, n, NULL, 0);
+		crypto_generichash(key, SVC_KEY_LEN, (const unsigned char *)buf, n, NULL, 0);
 	}
 	sodium_memzero(bin, sizeof bin);
 	return rc;
 }
 
-int svc_document_key_load(const char *path, bool create, unsigned char key[SVC_DOC_KEY_LEN],
+int svc_key_file_load(const char *path, bool create, unsigned char key[SVC_KEY_LEN],
 			  bool *created, char *errbuf, size_t errlen)
 {
 	/* Plain read(2), not stdio, so that no library buffer keeps a copy. */
 	char buf[KEY_FILE_MAX + 1];
-	unsigned char out[SVC_DOC_KEY_LEN];
+	unsigned char out[SVC_KEY_LEN];
 	bool made = false;
 	struct stat st;
 	size_t n = 0;
@@ -241,17 +241,17 @@ static bool shipment_id_ok(const char *s, size_t n)
 }
 
 /* The check code of the @n bytes "NSATU1|<id>" at @signed_part. */
-static void mac_code(const unsigned char key[SVC_DOC_KEY_LEN], const char *signed_part,
+static void mac_code(const unsigned char key[SVC_KEY_LEN], const char *signed_part,
 		       size_t n, char code[MAC_CHARS + 1])
 {
 	unsigned char mac[MAC_BYTES];
 
 	crypto_generichash(mac, sizeof mac, (const unsigned char *)signed_part, n, key,
-			   SVC_DOC_KEY_LEN);
+			   SVC_KEY_LEN);
 	base32(mac, sizeof mac, code);
 }
 
-int svc_payload_make(const unsigned char key[SVC_DOC_KEY_LEN], const char *id,
+int svc_payload_make(const unsigned char key[SVC_KEY_LEN], const char *id,
 		     char out[SVC_PAYLOAD_MAX])
 {
 	char code[MAC_CHARS + 1];
@@ -265,7 +265,7 @@ int svc_payload_make(const unsigned char key[SVC_DOC_KEY_LEN], const char *id,
 	return ST_OK;
 }
 
-int svc_payload_check(const unsigned char key[SVC_DOC_KEY_LEN], const char *payload,
+int svc_payload_check(const unsigned char key[SVC_KEY_LEN], const char *payload,
 		      char id[SVC_SHIPMENT_ID_MAX], struct verr *err)
 {
 	static const size_t plen = sizeof PAYLOAD_PREFIX - 1;

@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#define SVC_DOC_KEY_LEN 32  /* bytes of the transfer documents' key */
+#define SVC_KEY_LEN 32  /* bytes of a key of the server's (documents, trainees) */
 
 struct svc_config {
 	int64_t token_ttl_s;          /* lifetime of a session token */
@@ -30,11 +30,11 @@ struct svc_config {
 	/* The key of transfer documents' check codes (document.c): server
 	 * configuration, never stored in the database.  svc_free wipes the
 	 * service's copy; the caller wipes its own. */
-	unsigned char doc_key[SVC_DOC_KEY_LEN];
+	unsigned char doc_key[SVC_KEY_LEN];
 	bool doc_key_set;
 	/* The key of trainees' pseudonyms (a keyed hash of the service
 	 * number; training.c): configuration, never in the database. */
-	unsigned char trainee_key[SVC_DOC_KEY_LEN];
+	unsigned char trainee_key[SVC_KEY_LEN];
 	bool trainee_key_set;
 };
 
@@ -223,7 +223,8 @@ int svc_event_record(struct svc *svc, const struct principal *p, json_t *event,
 #define SVC_SHIPMENT_ID_MAX 41  /* a shipment id with its NUL */
 
 /*
- * Read the document key from the file at @path into @key.  The file holds
+ * Read a key of the server's (the transfer documents' or the trainees')
+ * from the file at @path into @key.  The file holds
  * at least 32 random bytes, raw or as hex text (at least 64 hex digits);
  * the key is their BLAKE2b-256 hash.  It must be a regular file that only
  * its owner may read or write.  When it does not exist and @create is
@@ -232,19 +233,19 @@ int svc_event_record(struct svc *svc, const struct principal *p, json_t *event,
  * unreadable, too short, too long or open to group or others.  Nothing
  * is written to @key on failure.
  */
-int svc_document_key_load(const char *path, bool create, unsigned char key[SVC_DOC_KEY_LEN],
+int svc_key_file_load(const char *path, bool create, unsigned char key[SVC_KEY_LEN],
 			  bool *created, char *errbuf, size_t errlen);
 
 /* The payload for shipment @id under @key into @out.  ST_INVALID when @id
  * is not a shipment id. */
-int svc_payload_make(const unsigned char key[SVC_DOC_KEY_LEN], const char *id,
+int svc_payload_make(const unsigned char key[SVC_KEY_LEN], const char *id,
 		     char out[SVC_PAYLOAD_MAX]);
 /*
  * Check @payload against @key: length, characters, prefix and structure
  * first, then the check code (in constant time).  ST_OK with the shipment
  * id in @id, or ST_INVALID with @err naming "payload" and saying why.
  */
-int svc_payload_check(const unsigned char key[SVC_DOC_KEY_LEN], const char *payload,
+int svc_payload_check(const unsigned char key[SVC_KEY_LEN], const char *payload,
 		      char id[SVC_SHIPMENT_ID_MAX], struct verr *err);
 
 /* The payload of shipment @id, which @p must be able to read (else

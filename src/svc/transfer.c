@@ -549,9 +549,10 @@ done:
 	return rc;
 }
 
+/* A new line: on a planned shipment, within its allocation, with its
+ * serials waiting at the origin; takes the shipment's nation. */
 static int line_fill(struct store_tx *tx, const struct principal *p, json_t *rec,
-		     struct verr *err, json_t **ship_out,
-		     json_t **item_out)
+		     struct verr *err)
 {
 	json_t *ship = NULL, *item = NULL;
 	int rc;
@@ -568,13 +569,8 @@ static int line_fill(struct store_tx *tx, const struct principal *p, json_t *rec
 		goto done;
 	json_object_set_new(rec, "nation", json_string(rec_str(ship, "nation")));
 done:
-	if (rc == ST_OK && ship_out) {
-		*ship_out = ship;
-		*item_out = item;
-	} else {
-		json_decref(ship);
-		json_decref(item);
-	}
+	json_decref(ship);
+	json_decref(item);
 	return rc;
 }
 
@@ -588,7 +584,7 @@ static int line_create(struct store_tx *tx, const struct principal *p, json_t *r
 	for (size_t i = 0; i < sizeof counters / sizeof *counters; i++)
 		json_object_set_new(rec, counters[i], json_integer(0));
 	json_object_set_new(rec, "status", json_string("open"));
-	return line_fill(tx, p, rec, err, NULL, NULL);
+	return line_fill(tx, p, rec, err);
 }
 
 static int line_after_create(struct store_tx *tx, const struct principal *p, const json_t *rec)

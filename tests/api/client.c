@@ -583,3 +583,29 @@ void post_all_at_once(const struct server *s, const char *token, struct shot *sh
 	free(f);
 	free(th);
 }
+
+/* GET @path as @token, asserting 200: the body (new reference). */
+json_t *get_ok(const struct server *s, const char *token, const char *path)
+{
+	struct http_res r = {0};
+	json_t *out;
+
+	req(s, "GET", path, token, NULL, &r);
+	ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
+	out = json_incref(r.json);
+	res_free(&r);
+	return out;
+}
+
+/* The element of @rows whose @field is @value, or NULL (borrowed). */
+json_t *row_where(const json_t *rows, const char *field, const char *value)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(rows, i, r) {
+		if (jstr(r, field) && strcmp(jstr(r, field), value) == 0)
+			return r;
+	}
+	return NULL;
+}

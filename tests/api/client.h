@@ -116,6 +116,11 @@ const char *login_as(struct server *s, const char *user);
 void assert_problem(const struct http_res *r, long status, const char *slug,
 		    const char *field);
 
+/* GET @path as @token, asserting 200: the body (new reference). */
+json_t *get_ok(const struct server *s, const char *token, const char *path);
+/* The element of @rows whose @field is @value, or NULL (borrowed). */
+json_t *row_where(const json_t *rows, const char *field, const char *value);
+
 /* Members of a JSON object (NULL / 0 when absent). */
 const char *jstr(const json_t *o, const char *key);
 long long jint(const json_t *o, const char *key);

@@ -114,32 +114,6 @@ static void nominate(const struct server *s, const char *officer, const char *tr
 	       json_pack("{s:s, s:s}", "trainee", trainee, "session", session), id);
 }
 
-/* GET @path as @token, asserting 200: the body (new reference). */
-static json_t *report(const struct server *s, const char *token, const char *path)
-{
-	struct http_res r = {0};
-	json_t *out;
-
-	req(s, "GET", path, token, NULL, &r);
-	ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
-	out = json_incref(r.json);
-	res_free(&r);
-	return out;
-}
-
-/* The element of @rows whose @field is @value, or NULL. */
-static json_t *row_where(const json_t *rows, const char *field, const char *value)
-{
-	json_t *r;
-	size_t i;
-
-	json_array_foreach(rows, i, r) {
-		if (jstr(r, field) && strcmp(jstr(r, field), value) == 0)
-			return r;
-	}
-	return NULL;
-}
-
 /* @list's row where @key is @value, then its integer @field (0 when no row). */
 static long long figure(const json_t *report_, const char *list, const char *key,
 			const char *value, const char *field)
@@ -264,9 +238,9 @@ START_TEST(seats)
 	date_utc(0, today);
 	date_utc(100, to);
 	snprintf(path, sizeof path, "/api/v1/reports/training/seats?from=%s&to=%s", today, to);
-	json_t *before = report(s, planner, path);
+	json_t *before = get_ok(s, planner, path);
 	build(s, &sc);
-	json_t *rep = report(s, planner, path);
+	json_t *rep = get_ok(s, planner, path);
 
 	ck_assert_str_eq(jstr(rep, "from"), today);
 	ck_assert_str_eq(jstr(rep, "to"), to);
@@ -317,12 +291,12 @@ START_TEST(seats)
 	date_utc(-1, old_to);
 	snprintf(path, sizeof path, "/api/v1/reports/training/seats?from=%s&to=%s", old_from,
 		 old_to);
-	json_t *old = report(s, planner, path);
+	json_t *old = get_ok(s, planner, path);
 	ck_assert(!row_where(json_object_get(old, "sessions"), "session", sc.s1));
 	json_decref(old);
 
 	/* By default, this calendar year; a given end takes its own year. */
-	json_t *def = report(s, planner, "/api/v1/reports/training/seats");
+	json_t *def = get_ok(s, planner, "/api/v1/reports/training/seats");
 	char jan[16], dec[16], s1_start[16];
 	snprintf(jan, sizeof jan, "%.4s-01-01", today);
 	snprintf(dec, sizeof dec, "%.4s-12-31", today);
@@ -332,16 +306,16 @@ START_TEST(seats)
 	ck_assert(!row_where(json_object_get(def, "sessions"), "session", sc.s1) ==
 		  (strncmp(s1_start, today, 4) != 0));
 	json_decref(def);
-	def = report(s, planner, "/api/v1/reports/training/seats?from=2027-03-01");
+	def = get_ok(s, planner, "/api/v1/reports/training/seats?from=2027-03-01");
 	ck_assert_str_eq(jstr(def, "to"), "2027-12-31");
 	json_decref(def);
-	def = report(s, planner, "/api/v1/reports/training/seats?to=2025-06-30");
+	def = get_ok(s, planner, "/api/v1/reports/training/seats?to=2025-06-30");
 	ck_assert_str_eq(jstr(def, "from"), "2025-01-01");
 	json_decref(def);
 
 	/* Donor liaisons offer seats: they see every nation's. */
 	snprintf(path, sizeof path, "/api/v1/reports/training/seats?from=%s&to=%s", today, to);
-	json_t *lia = report(s, login_as(s, "liaison.deu"), path);
+	json_t *lia = get_ok(s, login_as(s, "liaison.deu"), path);
 	ck_assert(json_equal(json_object_get(lia, "by_nation"), json_object_get(rep, "by_nation")));
 	ck_assert(row_where(json_object_get(lia, "sessions"), "session", sc.s4) != NULL);
 	json_decref(lia);
@@ -445,12 +419,12 @@ START_TEST(graduates_pipeline)
 	json_t *row;
 
 	date_utc(0, today);
-	json_t *grad0 = report(s, planner, "/api/v1/reports/training/graduates");
-	json_t *pipe0 = report(s, planner, "/api/v1/reports/training/pipeline");
+	json_t *grad0 = get_ok(s, planner, "/api/v1/reports/training/graduates");
+	json_t *pipe0 = get_ok(s, planner, "/api/v1/reports/training/pipeline");
 	build(s, &sc);
 
 	/* Graduates: T1 (capability A) and T5 (B), this month. */
-	json_t *grad = report(s, planner, "/api/v1/reports/training/graduates");
+	json_t *grad = get_ok(s, planner, "/api/v1/reports/training/graduates");
 	month_start(11, first);
 	ck_assert_str_eq(jstr(grad, "from"), first);
 	ck_assert_str_eq(jstr(grad, "to"), today);
@@ -486,7 +460,7 @@ START_TEST(graduates_pipeline)
 	date_utc(-1, yesterday);
 	snprintf(path, sizeof path, "/api/v1/reports/training/graduates?from=%s&to=%s", ago,
 		 yesterday);
-	json_t *past = report(s, planner, path);
+	json_t *past = get_ok(s, planner, path);
 	ck_assert(!row_where(json_object_get(past, "by_capability"), "capability", CAP_A));
 	json_decref(past);
 	req(s, "GET", "/api/v1/reports/training/graduates?from=2000-01-01&to=2026-01-01", planner,
@@ -501,7 +475,7 @@ START_TEST(graduates_pipeline)
 	ck_assert_msg(strstr(r.body, path) != NULL, "%s", r.body);
 
 	/* The pipeline, per course and overall. */
-	json_t *pipe = report(s, planner, "/api/v1/reports/training/pipeline");
+	json_t *pipe = get_ok(s, planner, "/api/v1/reports/training/pipeline");
 	ck_assert(json_is_null(json_object_get(pipe, "course")));
 	const json_t *courses = json_object_get(pipe, "courses");
 	row = row_where(courses, "course", "C-TRR-A");
@@ -516,14 +490,14 @@ START_TEST(graduates_pipeline)
 	for (i = 0; i < 7; i++)
 		assert_total_delta(pipe0, pipe, states[i], moved[i]);
 	/* One course: its row, and totals that are its row. */
-	json_t *one = report(s, planner, "/api/v1/reports/training/pipeline?course=C-TRR-A");
+	json_t *one = get_ok(s, planner, "/api/v1/reports/training/pipeline?course=C-TRR-A");
 	ck_assert_str_eq(jstr(one, "course"), "C-TRR-A");
 	ck_assert_int_eq(json_array_size(json_object_get(one, "courses")), 1);
 	row = json_array_get(json_object_get(one, "courses"), 0);
 	ck_assert(json_equal(row, row_where(courses, "course", "C-TRR-A")));
 	assert_counts(json_object_get(one, "totals"), 1, 0, 1, 1, 1, 0);
 	json_decref(one);
-	one = report(s, planner, "/api/v1/reports/training/pipeline?course=C-TRR-C");
+	one = get_ok(s, planner, "/api/v1/reports/training/pipeline?course=C-TRR-C");
 	assert_counts(json_array_get(json_object_get(one, "courses"), 0), 0, 0, 0, 0, 0, 0);
 	json_decref(one);
 	req(s, "GET", "/api/v1/reports/training/pipeline?course=C-NOPE", planner, NULL, &r);
@@ -539,7 +513,7 @@ START_TEST(graduates_pipeline)
 
 	/* Scope: Ukraine's officer sees its trainees; another recipient's
 	 * officer none of them; a facility operator its facility's. */
-	json_t *ukr = report(s, login_as(s, "officer.ukr"), "/api/v1/reports/training/pipeline");
+	json_t *ukr = get_ok(s, login_as(s, "officer.ukr"), "/api/v1/reports/training/pipeline");
 	ck_assert(json_equal(row_where(json_object_get(ukr, "courses"), "course", "C-TRR-A"),
 			     row_where(courses, "course", "C-TRR-A")));
 	json_decref(ukr);
@@ -550,10 +524,10 @@ START_TEST(graduates_pipeline)
 		  &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	const char *zzr = login(s, "officer.zzr", "test-password-2026");
-	json_t *other = report(s, zzr, "/api/v1/reports/training/pipeline");
+	json_t *other = get_ok(s, zzr, "/api/v1/reports/training/pipeline");
 	ck_assert(!row_where(json_object_get(other, "courses"), "course", "C-TRR-A"));
 	json_decref(other);
-	other = report(s, zzr, "/api/v1/reports/training/graduates");
+	other = get_ok(s, zzr, "/api/v1/reports/training/graduates");
 	ck_assert(!row_where(json_object_get(other, "by_capability"), "capability", CAP_A));
 	json_decref(other);
 	send_json(s, "POST", "/api/v1/users", admin,
@@ -562,13 +536,13 @@ START_TEST(graduates_pipeline)
 		  &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	const char *mun = login(s, "facility.mun", "test-password-2026");
-	other = report(s, mun, "/api/v1/reports/training/pipeline");
+	other = get_ok(s, mun, "/api/v1/reports/training/pipeline");
 	ck_assert(!row_where(json_object_get(other, "courses"), "course", "C-TRR-A"));
 	json_decref(other);
-	other = report(s, mun, "/api/v1/reports/training/graduates");
+	other = get_ok(s, mun, "/api/v1/reports/training/graduates");
 	ck_assert(!row_where(json_object_get(other, "by_capability"), "capability", CAP_B));
 	json_decref(other);
-	other = report(s, login_as(s, "facility.grf"), "/api/v1/reports/training/graduates");
+	other = get_ok(s, login_as(s, "facility.grf"), "/api/v1/reports/training/graduates");
 	ck_assert_int_eq(figure(other, "by_capability", "capability", CAP_A, "graduates"), 1);
 	json_decref(other);
 
@@ -637,9 +611,9 @@ START_TEST(notice)
 	date_utc(0, today);
 	date_utc(100, to);
 	snprintf(path, sizeof path, "/api/v1/reports/training/notice?from=%s&to=%s", today, to);
-	json_t *before = report(s, planner, path);
+	json_t *before = get_ok(s, planner, path);
 	build(s, &sc);
-	json_t *rep = report(s, planner, path);
+	json_t *rep = get_ok(s, planner, path);
 
 	ck_assert_int_eq(jint(rep, "minimum_notice_days"), 30);
 	assert_notice(rep, sc.s1, 18, true);
@@ -678,7 +652,7 @@ START_TEST(notice)
 	ck_assert_int_le(v[0], 18);
 
 	/* Default: classes starting today to 180 days ahead. */
-	json_t *def = report(s, planner, "/api/v1/reports/training/notice");
+	json_t *def = get_ok(s, planner, "/api/v1/reports/training/notice");
 	char ahead[16];
 	date_utc(180, ahead);
 	ck_assert_str_eq(jstr(def, "from"), today);
@@ -687,7 +661,7 @@ START_TEST(notice)
 	json_decref(def);
 
 	/* Scope: the facility sees its own classes only. */
-	json_t *own = report(s, login_as(s, "facility.grf"), path);
+	json_t *own = get_ok(s, login_as(s, "facility.grf"), path);
 	json_array_foreach(json_object_get(own, "sessions"), i, row)
 		ck_assert_str_eq(jstr(row, "facility"), "TF-GRF");
 	assert_notice(own, sc.s1, 18, true);
@@ -698,12 +672,12 @@ START_TEST(notice)
 	    "\"role\":\"facility_operator\",\"site\":\"TF-MUN\"}", &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	const char *mun = login(s, "facility.mun", "test-password-2026");
-	own = report(s, mun, path);
+	own = get_ok(s, mun, path);
 	json_array_foreach(json_object_get(own, "sessions"), i, row)
 		ck_assert_str_eq(jstr(row, "facility"), "TF-MUN");
 	json_decref(own);
 	snprintf(path, sizeof path, "/api/v1/reports/training/seats?from=%s&to=%s", today, to);
-	own = report(s, mun, path);
+	own = get_ok(s, mun, path);
 	ck_assert(!row_where(json_object_get(own, "by_facility"), "facility", "TF-GRF"));
 	ck_assert(!row_where(json_object_get(own, "sessions"), "session", sc.s1));
 	json_decref(own);

@@ -196,32 +196,6 @@ static void new_line(const struct server *s, const char *token, const char *ship
 	res_free(&r);
 }
 
-/* GET @path as @token, asserting 200: the body (new reference). */
-static json_t *report(const struct server *s, const char *token, const char *path)
-{
-	struct http_res r = {0};
-	json_t *out;
-
-	req(s, "GET", path, token, NULL, &r);
-	ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
-	out = json_incref(r.json);
-	res_free(&r);
-	return out;
-}
-
-/* The element of @rows whose @field is @value, or NULL. */
-static json_t *row_where(const json_t *rows, const char *field, const char *value)
-{
-	json_t *r;
-	size_t i;
-
-	json_array_foreach(rows, i, r) {
-		if (jstr(r, field) && strcmp(jstr(r, field), value) == 0)
-			return r;
-	}
-	return NULL;
-}
-
 /* @field of the row of @rows where @key is @value, 0 when there is none. */
 static double figure(const json_t *rows, const char *key, const char *value, const char *field)
 {
@@ -346,14 +320,14 @@ START_TEST(end_use)
 
 	date_utc(0, today);
 	snprintf(path, sizeof path, "/api/v1/reports/end-use/delinquent?as_of=%s", today);
-	json_t *del0 = report(s, planner, path), *lia0 = report(s, liaison, path);
-	json_t *loss0 = report(s, planner, "/api/v1/reports/end-use/loss-reports");
-	json_t *rec0 = report(s, planner, "/api/v1/reports/end-use/reconciliation");
+	json_t *del0 = get_ok(s, planner, path), *lia0 = get_ok(s, liaison, path);
+	json_t *loss0 = get_ok(s, planner, "/api/v1/reports/end-use/loss-reports");
+	json_t *rec0 = get_ok(s, planner, "/api/v1/reports/end-use/reconciliation");
 
 	end_use_scenario(s, planner);
 
 	/* Delinquent: TR-NEW-1, TR-OLD-1 and DK-TR-1, of five more monitored. */
-	json_t *del = report(s, planner, path);
+	json_t *del = get_ok(s, planner, path);
 	ck_assert_str_eq(jstr(del, "as_of"), today);
 	assert_delinquent_delta(del0, del, 3, 2 * PAC2_EUR + NVD_EUR, 5, 2, 1);
 	ck_assert_int_eq(jint(json_object_get(del, "totals"), "monitored_value_eur") -
@@ -387,18 +361,18 @@ START_TEST(end_use)
 
 	/* The edge: not overdue on its due date, overdue the day after. */
 	snprintf(path, sizeof path, "/api/v1/reports/end-use/delinquent?as_of=%s", ago10);
-	json_t *edge = report(s, planner, path);
+	json_t *edge = get_ok(s, planner, path);
 	ck_assert(!row_where(json_object_get(edge, "items"), "serial", "TR-NEW-1"));
 	json_decref(edge);
 	date_utc(-9, due);
 	snprintf(path, sizeof path, "/api/v1/reports/end-use/delinquent?as_of=%s", due);
-	edge = report(s, planner, path);
+	edge = get_ok(s, planner, path);
 	row = row_where(json_object_get(edge, "items"), "serial", "TR-NEW-1");
 	ck_assert(row && jint(row, "days_overdue") == 1);
 	json_decref(edge);
 
 	/* Without as_of: today. */
-	edge = report(s, planner, "/api/v1/reports/end-use/delinquent");
+	edge = get_ok(s, planner, "/api/v1/reports/end-use/delinquent");
 	ck_assert_str_eq(jstr(edge, "as_of"), today);
 	ck_assert_int_eq(jint(json_object_get(edge, "totals"), "count"),
 			 jint(json_object_get(del, "totals"), "count"));
@@ -407,12 +381,12 @@ START_TEST(end_use)
 	/* A donor liaison sees its nation's materiel only; the recipient's
 	 * officer and the auditor see everything. */
 	snprintf(path, sizeof path, "/api/v1/reports/end-use/delinquent?as_of=%s", today);
-	json_t *lia = report(s, liaison, path);
+	json_t *lia = get_ok(s, liaison, path);
 	assert_delinquent_delta(lia0, lia, 2, 2 * PAC2_EUR, 4, 2, 0);
 	json_array_foreach(json_object_get(lia, "items"), i, row)
 		ck_assert_str_eq(jstr(row, "nation"), "DEU");
 	ck_assert(!row_where(json_object_get(lia, "by_item"), "item", "NVD-PVS14"));
-	json_t *off = report(s, officer, path), *aud = report(s, auditor, path);
+	json_t *off = get_ok(s, officer, path), *aud = get_ok(s, auditor, path);
 	ck_assert(json_equal(json_object_get(off, "totals"), json_object_get(del, "totals")));
 	ck_assert(json_equal(json_object_get(aud, "totals"), json_object_get(del, "totals")));
 	json_decref(off);
@@ -421,7 +395,7 @@ START_TEST(end_use)
 	assert_problem(&r, 403, "forbidden", NULL);
 
 	/* Loss reports: 10 days (on time) and 45 days (late). */
-	json_t *loss = report(s, planner, "/api/v1/reports/end-use/loss-reports");
+	json_t *loss = get_ok(s, planner, "/api/v1/reports/end-use/loss-reports");
 	const json_t *l0 = json_object_get(loss0, "totals"), *l1 = json_object_get(loss, "totals");
 	ck_assert_int_eq(jint(loss, "due_days"), 30);
 	ck_assert_int_eq(jint(l1, "count") - jint(l0, "count"), 2);
@@ -439,13 +413,13 @@ START_TEST(end_use)
 	ck_assert(row != NULL);
 	assert_near(num(row, "days_to_report"), 45.0, "TR-OLD-4 reported after");
 	ck_assert(json_is_false(json_object_get(row, "on_time")));
-	json_t *lia_loss = report(s, liaison, "/api/v1/reports/end-use/loss-reports");
+	json_t *lia_loss = get_ok(s, liaison, "/api/v1/reports/end-use/loss-reports");
 	json_array_foreach(json_object_get(lia_loss, "items"), i, row)
 		ck_assert_str_eq(jstr(row, "nation"), "DEU");
 	json_decref(lia_loss);
 
 	/* Reconciliation: every serial handed over to UA-UNIT-W accounted for. */
-	json_t *rec = report(s, planner, "/api/v1/reports/end-use/reconciliation");
+	json_t *rec = get_ok(s, planner, "/api/v1/reports/end-use/reconciliation");
 	static const struct { const char *field; long long w, s; } counts[] = {
 		{"handed_over", 6, 1}, {"inventoried", 2, 0}, {"not_inventoried", 2, 1},
 		{"lost", 2, 0},        {"expended", 0, 0},
@@ -561,7 +535,7 @@ START_TEST(node)
 	date_utc(-10, from);
 	date_utc(0, to);
 	snprintf(path, sizeof path, "/api/v1/reports/nodes/LN-RZE?from=%s&to=%s", from, to);
-	json_t *base = report(s, planner, path);
+	json_t *base = get_ok(s, planner, path);
 	allocation_of(s, planner, 15000, ammo);
 	allocation_of(s, planner, 16, pac2);
 
@@ -590,7 +564,7 @@ START_TEST(node)
 			    "nation", "DEU", "location", "LN-RZE"), &r);
 	ck_assert_msg(r.status == 201, "asset: %ld %s", r.status, r.body);
 
-	json_t *rep = report(s, planner, path);
+	json_t *rep = get_ok(s, planner, path);
 	ck_assert_str_eq(jstr(rep, "site"), "LN-RZE");
 	ck_assert_str_eq(jstr(rep, "from"), from);
 	ck_assert_str_eq(jstr(rep, "to"), to);
@@ -677,12 +651,12 @@ START_TEST(node)
 		    "tonnes out");
 
 	/* The node operator sees its node, and no other. */
-	json_t *own = report(s, op, path);
+	json_t *own = get_ok(s, op, path);
 	ck_assert(json_equal(json_object_get(own, "throughput"), days));
 	json_decref(own);
 	req(s, "GET", "/api/v1/reports/nodes/LN-CTZ", op, NULL, &r);
 	assert_problem(&r, 404, "not-found", NULL);
-	json_decref(report(s, planner, "/api/v1/reports/nodes/LN-CTZ"));
+	json_decref(get_ok(s, planner, "/api/v1/reports/nodes/LN-CTZ"));
 	req(s, "GET", "/api/v1/reports/nodes/LN-RZE", login_as(s, "liaison.deu"), NULL, &r);
 	assert_problem(&r, 403, "forbidden", NULL);
 	req(s, "GET", "/api/v1/reports/nodes/HP-MED", planner, NULL, &r);
@@ -691,7 +665,7 @@ START_TEST(node)
 	assert_problem(&r, 404, "not-found", NULL);
 
 	/* The default period is the last 30 days; bad periods are refused. */
-	json_t *def = report(s, planner, "/api/v1/reports/nodes/LN-RZE");
+	json_t *def = get_ok(s, planner, "/api/v1/reports/nodes/LN-RZE");
 	ck_assert_str_eq(jstr(def, "to"), to);
 	ck_assert_uint_eq(json_array_size(json_object_get(def, "throughput")), 30);
 	json_decref(def);
@@ -767,7 +741,7 @@ START_TEST(repairs)
 	    "\"role\":\"facility_operator\",\"site\":\"RF-GLI\"}", &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	const char *gli = login(s, "facility.gli", "repair-hub-gliwice");
-	json_t *base = report(s, planner, "/api/v1/reports/repairs");
+	json_t *base = get_ok(s, planner, "/api/v1/reports/repairs");
 	ck_assert(drones(base, "RF-GLI") == NULL);
 
 	send_json(s, "POST", "/api/v1/repair_capacities", planner,
@@ -784,7 +758,7 @@ START_TEST(repairs)
 	move_ok(s, planner, "repair_orders", o2, "approved", NULL);
 	move(s, planner, "repair_orders", o3, "approved", NULL, &r);
 	assert_problem(&r, 409, "conflict", "to");
-	json_t *rep = report(s, planner, "/api/v1/reports/repairs"), *row = drones(rep, "RF-GLI");
+	json_t *rep = get_ok(s, planner, "/api/v1/reports/repairs"), *row = drones(rep, "RF-GLI");
 	ck_assert(row != NULL);
 	ck_assert_int_eq(jint(row, "bays"), 5);
 	ck_assert_int_eq(jint(row, "approved"), 2);
@@ -806,7 +780,7 @@ START_TEST(repairs)
 	move_ok(s, gli, "repair_orders", o2, "awaiting_parts", NULL);
 	move_ok(s, planner, "repair_orders", o3, "written_off", "beyond economic repair");
 
-	rep = report(s, planner, "/api/v1/reports/repairs");
+	rep = get_ok(s, planner, "/api/v1/reports/repairs");
 	row = drones(rep, "RF-GLI");
 	ck_assert(row != NULL);
 	ck_assert_str_eq(jstr(row, "facility_name"), "Bumar-Labedy repair hub Gliwice");
@@ -838,13 +812,13 @@ START_TEST(repairs)
 
 	/* The facility operator sees its facility; the officer its nation's
 	 * orders at every facility. */
-	json_t *own = report(s, gli, "/api/v1/reports/repairs");
+	json_t *own = get_ok(s, gli, "/api/v1/reports/repairs");
 	json_array_foreach(json_object_get(own, "facilities"), i, row)
 		ck_assert_str_eq(jstr(row, "facility"), "RF-GLI");
 	ck_assert(json_equal(drones(own, "RF-GLI"), drones(rep, "RF-GLI")));
 	ck_assert(drones(own, "RF-MIC") == NULL);
 	json_decref(own);
-	own = report(s, officer, "/api/v1/reports/repairs");
+	own = get_ok(s, officer, "/api/v1/reports/repairs");
 	ck_assert(json_equal(drones(own, "RF-GLI"), drones(rep, "RF-GLI")));
 	ck_assert(json_equal(drones(own, "RF-MIC"), drones(rep, "RF-MIC")));
 	json_decref(own);

@@ -1,7 +1,7 @@
 /*
  * test_document.c - transfer documents: the payload and its check code
  * (svc_payload_make, svc_payload_check), the key file
- * (svc_document_key_load), the DataMatrix (io_datamatrix, decoded back
+ * (svc_key_file_load), the DataMatrix (io_datamatrix, decoded back
  * with libdmtx, whole and damaged) and the PDF (io_shipment_pdf, whose
  * content streams are inflated to see what was drawn).
  */
@@ -21,7 +21,7 @@
 
 #define ID "SHP-0195A3C2D1E0F00DBA5E"
 
-static unsigned char KEY[SVC_DOC_KEY_LEN], OTHER[SVC_DOC_KEY_LEN];
+static unsigned char KEY[SVC_KEY_LEN], OTHER[SVC_KEY_LEN];
 
 static void setup(void)
 {
@@ -195,11 +195,11 @@ static void put(const char *name, const void *data, size_t len, mode_t mode, cha
 
 static void assert_key_refused(const char *path, bool create, const char *why)
 {
-	unsigned char key[SVC_DOC_KEY_LEN] = {0};
+	unsigned char key[SVC_KEY_LEN] = {0};
 	char err[512];
 	bool created = true;
 
-	ck_assert_int_eq(svc_document_key_load(path, create, key, &created, err, sizeof err),
+	ck_assert_int_eq(svc_key_file_load(path, create, key, &created, err, sizeof err),
 			 ST_INVALID);
 	ck_assert_msg(strstr(err, why), "%s: '%s' lacks '%s'", path, err, why);
 	ck_assert(!created);
@@ -209,7 +209,7 @@ static void assert_key_refused(const char *path, bool create, const char *why)
 
 START_TEST(key_file_rules)
 {
-	unsigned char raw[40], a[SVC_DOC_KEY_LEN], b[SVC_DOC_KEY_LEN];
+	unsigned char raw[40], a[SVC_KEY_LEN], b[SVC_KEY_LEN];
 	char hex[2 * sizeof raw + 2], path[128], err[512];
 	bool created;
 
@@ -232,25 +232,25 @@ START_TEST(key_file_rules)
 
 	/* Raw bytes and the same bytes as hex (with a line end) give one key. */
 	put("raw.key", raw, sizeof raw, 0600, path);
-	ck_assert_int_eq(svc_document_key_load(path, false, a, &created, err, sizeof err), ST_OK);
+	ck_assert_int_eq(svc_key_file_load(path, false, a, &created, err, sizeof err), ST_OK);
 	ck_assert(!created);
 	hex[2 * sizeof raw] = '\n';
 	put("hex.key", hex, 2 * sizeof raw + 1, 0400, path);
-	ck_assert_int_eq(svc_document_key_load(path, false, b, &created, err, sizeof err), ST_OK);
+	ck_assert_int_eq(svc_key_file_load(path, false, b, &created, err, sizeof err), ST_OK);
 	ck_assert(memcmp(a, b, sizeof a) == 0);
 }
 END_TEST
 
 START_TEST(key_file_created)
 {
-	unsigned char a[SVC_DOC_KEY_LEN], b[SVC_DOC_KEY_LEN];
+	unsigned char a[SVC_KEY_LEN], b[SVC_KEY_LEN];
 	char path[128], err[512], text[80] = "";
 	struct stat st;
 	bool created = false;
 	FILE *f;
 
 	snprintf(path, sizeof path, "%s/db.document-key", dir);
-	ck_assert_msg(svc_document_key_load(path, true, a, &created, err, sizeof err) == ST_OK,
+	ck_assert_msg(svc_key_file_load(path, true, a, &created, err, sizeof err) == ST_OK,
 		      "%s", err);
 	ck_assert(created);
 	ck_assert_int_eq(stat(path, &st), 0);
@@ -262,7 +262,7 @@ START_TEST(key_file_created)
 	fclose(f);
 	ck_assert_uint_eq(strspn(text, "0123456789abcdef"), 64);
 	/* Found the second time, with the same key. */
-	ck_assert_int_eq(svc_document_key_load(path, true, b, &created, err, sizeof err), ST_OK);
+	ck_assert_int_eq(svc_key_file_load(path, true, b, &created, err, sizeof err), ST_OK);
 	ck_assert(!created);
 	ck_assert(memcmp(a, b, sizeof a) == 0);
 	/* No temporary file is left behind. */
