@@ -6,7 +6,7 @@
  * the same field specs as the API, and records are created through the
  * service layer, so the demo is audited like any other change.
  */
-#include "io.h"
+#include "demo.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -375,5 +375,33 @@ int io_demo_users(struct svc *svc, const struct principal *p, char *errbuf,
 		if ((rc = load_user(svc, p, &IO_DEMO_LOGINS[i], errbuf, errlen)) != ST_OK)
 			return rc;
 	}
+	return ST_OK;
+}
+
+/* ---- Shared by the demo loaders (demo.h). ---------------------------------- */
+
+int demo_fail(char *errbuf, size_t errlen, const char *what, int rc, const struct verr *err)
+{
+	bool field = err && *err->field, reason = err && *err->reason;
+
+	snprintf(errbuf, errlen, "%s: %s%s%s%s%s%s", what, status_name((enum status)rc),
+		 field ? " (" : "", field ? err->field : "", field ? ")" : "", reason ? ": " : "",
+		 reason ? err->reason : "");
+	return rc;
+}
+
+int demo_create(struct svc *svc, const struct principal *p, const struct espec *e, json_t *rec,
+		char id[48], char *errbuf, size_t errlen)
+{
+	struct verr err = {.field = ""};
+	json_t *out = NULL;
+	int rc = rec ? svc_rec_create(svc, p, e, rec, &out, &err) : ST_INTERNAL;
+
+	json_decref(rec);
+	if (rc != ST_OK)
+		return demo_fail(errbuf, errlen, e->name, rc, &err);
+	if (id)
+		snprintf(id, 48, "%s", json_string_value(json_object_get(out, e->key)));
+	json_decref(out);
 	return ST_OK;
 }

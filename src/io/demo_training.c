@@ -23,7 +23,7 @@
  * facility's operator enrols, trains and graduates them.  Everything is
  * deterministic except the ids the server makes.
  */
-#include "io.h"
+#include "demo.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -165,27 +165,17 @@ static void date_in(const struct demo *d, int days, char out[11])
 
 static int fail(struct demo *d, const char *what, int rc, const struct verr *err)
 {
-	snprintf(d->errbuf, d->errlen, "demo training: %s: %s%s%s%s%s%s", what,
-		 status_name((enum status)rc), *err->field ? " (" : "", err->field,
-		 *err->field ? ")" : "", *err->reason ? ": " : "", err->reason);
+	char why[512];
+
+	demo_fail(why, sizeof why, what, rc, err);
+	snprintf(d->errbuf, d->errlen, "demo training: %s", why);
 	return rc;
 }
 
-/* Create a record of @e from @rec (stolen) as @p; *@id gets its key. */
 static int make(struct demo *d, const struct principal *p, const struct espec *e, json_t *rec,
 		char id[48])
 {
-	struct verr err = {.field = ""};
-	json_t *out = NULL;
-	int rc = rec ? svc_rec_create(d->svc, p, e, rec, &out, &err) : ST_INTERNAL;
-
-	json_decref(rec);
-	if (rc != ST_OK)
-		return fail(d, e->name, rc, &err);
-	if (id)
-		snprintf(id, 48, "%s", str(out, e->key));
-	json_decref(out);
-	return ST_OK;
+	return demo_create(d->svc, p, e, rec, id, d->errbuf, d->errlen);
 }
 
 static int move(struct demo *d, const struct principal *p, const struct espec *e,

@@ -7,7 +7,7 @@
  *
  * Everything goes through the same use cases as the API, as the planner.
  */
-#include "io.h"
+#include "demo.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -67,30 +67,12 @@ struct demo {
 
 static int fail(struct demo *d, const char *what, int rc, const struct verr *err)
 {
-	snprintf(d->errbuf, d->errlen, "%s: %s%s%s%s", what, status_name(rc),
-		 err && *err->field ? " (" : "", err && *err->field ? err->field : "",
-		 err && *err->field ? ")" : "");
-	if (err && *err->reason) {
-		size_t n = strlen(d->errbuf);
-		snprintf(d->errbuf + n, d->errlen - n, ": %s", err->reason);
-	}
-	return rc;
+	return demo_fail(d->errbuf, d->errlen, what, rc, err);
 }
 
-/* Create a record of @e from @rec (stolen); *@id gets its key. */
 static int make(struct demo *d, const struct espec *e, json_t *rec, char id[48])
 {
-	struct verr err = {.field = ""};
-	json_t *out = NULL;
-	int rc = rec ? svc_rec_create(d->svc, d->p, e, rec, &out, &err) : ST_INTERNAL;
-
-	json_decref(rec);
-	if (rc != ST_OK)
-		return fail(d, e->name, rc, &err);
-	if (id)
-		snprintf(id, 48, "%s", str(out, e->key));
-	json_decref(out);
-	return ST_OK;
+	return demo_create(d->svc, d->p, e, rec, id, d->errbuf, d->errlen);
 }
 
 /* The open allocation of a pledge of @nation for @item. */
