@@ -5,6 +5,7 @@
 #   make test       every suite: unit, store, API; again under ASan+UBSan; fuzz
 #   make bench-http the HTTP benchmark against nginx (not part of make test)
 #   make bench-events  1 000 000 custody events through the batch API vs direct SQLite
+#   make bench-plan    the allocation optimiser vs GLPK's simplex on the same LP
 #
 # Objects go to build/ (optimised) and build/asan/ (sanitizers).
 
@@ -15,7 +16,7 @@ TESTPKGS:= check libcurl
 FUZZ_SECONDS ?= 30
 
 # Install dependencies first when any is missing (scripts/deps is idempotent).
-DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && test -f /usr/include/hpdf.h && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && test -f /usr/include/hpdf.h && test -f /usr/include/glpk.h && echo yes)
 ifneq ($(DEPS_OK),yes)
   $(info Installing missing dependencies with scripts/deps ...)
   DEPS_RC := $(shell scripts/deps >&2; echo $$?)
@@ -28,7 +29,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wstrict-prototy
            -Wmissing-prototypes -Wvla -Wno-unused-parameter -Wimplicit-fallthrough
 CSTD    := -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lhpdf -lcsv -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lhpdf -lcsv -lglpk -lpthread -lm
 TEST_CFLAGS:= $(shell pkg-config --cflags $(TESTPKGS))
 TEST_LIBS  := $(shell pkg-config --libs $(TESTPKGS))
 
@@ -39,7 +40,7 @@ LDFLAGS_asan   := -fsanitize=address,undefined
 
 # Library sources: every layer but the command-line entry point.
 LIB_SRC  := $(wildcard src/core/*.c src/log/*.c src/store/*.c src/store/sqlite/*.c src/store/pg/*.c src/io/*.c \
-                       src/svc/*.c src/http/*.c)
+                       src/svc/*.c src/plan/*.c src/http/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 API_SRC  := $(wildcard tests/api/*.c)
@@ -68,7 +69,7 @@ endef
 $(eval $(call build_variant,release,build))
 $(eval $(call build_variant,asan,build/asan))
 
-.PHONY: all deps-ok run test test-unit test-api test-ha bench-http bench-events clean lint
+.PHONY: all deps-ok run test test-unit test-api test-ha bench-http bench-events bench-plan clean lint
 
 all: build/nsatu
 
@@ -82,7 +83,8 @@ run: build/nsatu
 
 # Suites; tests/run prints a closing "N passed, N failed" line.
 test: build/nsatu build/unit-tests build/api-tests \
-      build/asan/nsatu build/asan/unit-tests build/asan/api-tests build/fuzz-decode build/fuzz-csv
+      build/asan/nsatu build/asan/unit-tests build/asan/api-tests build/fuzz-decode build/fuzz-csv \
+      build/fuzz-plan
 	tests/run --fuzz-seconds $(FUZZ_SECONDS)
 
 test-unit: build/unit-tests
@@ -109,6 +111,13 @@ build/fuzz-csv: $(FUZZ_CSV_SRC) $(HDRS) | deps-ok
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
 	  -o $@ $(FUZZ_CSV_SRC) -lcsv $(shell pkg-config --libs jansson)
 
+# libFuzzer harness for the optimiser's problem files.
+FUZZ_PLAN_SRC := tests/fuzz/fuzz_plan.c $(wildcard src/plan/*.c)
+build/fuzz-plan: $(FUZZ_PLAN_SRC) $(HDRS) | deps-ok
+	@mkdir -p $(@D)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+	  -o $@ $(FUZZ_PLAN_SRC) -lglpk -lpthread -lm $(shell pkg-config --libs jansson)
+
 bench-http: build/nsatu build/bench-seed
 	bench/http.sh
 
@@ -120,6 +129,12 @@ build/bench-events-direct: bench/events_direct.c bench/events_gen.h build/libnsa
 
 build/bench-events-client: bench/events_client.c bench/events_gen.h build/libnsatu.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS) $(TEST_LIBS)
+
+bench-plan: build/nsatu build/bench-plan
+	bench/plan.sh
+
+build/bench-plan: bench/plan_bench.c bench/plan_gen.c bench/plan_gen.h build/libnsatu.a
+	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS)
 
 build/bench-seed: bench/seed.c build/libnsatu.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)

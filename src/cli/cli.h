@@ -51,6 +51,11 @@ int cmd_records(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_document(int argc, char **argv);
+int cmd_readiness(int argc, char **argv);
+int cmd_schedule_training(int argc, char **argv);
+int cmd_plan(int argc, char **argv);    /* plan.c */
+/* nsatu plan solve FILE.json (plan_solve.c): @argv[0] is "solve". */
+int cli_plan_solve(int argc, char **argv);
 
 /*
  * The server's keys into @cfg (keys.c): the transfer documents' key and the

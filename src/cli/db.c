@@ -115,6 +115,11 @@ int cmd_demo(int argc, char **argv)
 			rc = io_demo_transfers(svc, &planner, stdout, err, sizeof err);
 		if (rc == ST_OK)
 			rc = io_demo_training(svc, &planner, stdout, err, sizeof err);
+		if (rc == ST_OK)
+			rc = io_demo_force(svc, &planner, stdout, err, sizeof err);
+		/* Last: the demo's plan is over all of the above (demo_plan.c). */
+		if (rc == ST_OK)
+			rc = io_demo_plan(svc, &planner, data_dir(data), stdout, err, sizeof err);
 	}
 	cli_close(store, svc);
 	if (rc != ST_OK) {

@@ -31,6 +31,9 @@ static const struct command {
 	{"import", cmd_import, "requirements and pledges from CSV; Kiel tracker data"},
 	{"ingest", cmd_ingest, "custody events from a scanner's file, in batches"},
 	{"document", cmd_document, "a shipment's transfer document (PDF with DataMatrix)"},
+	{"plan", cmd_plan, "run, review and approve allocation plans; solve a problem file"},
+	{"readiness", cmd_readiness, "when each capability target's units become operational"},
+	{"schedule-training", cmd_schedule_training, "nominate trainees so targets' crews graduate in time"},
 };
 
 static void usage(FILE *f)

@@ -224,3 +224,22 @@ const char *check_uuid(const char *s)
 	}
 	return NULL;
 }
+
+/* "C-A;C-B": codes separated by ';'. */
+const char *check_code_list(const char *s)
+{
+	char one[32];
+	size_t n;
+
+	while (*s) {
+		n = strcspn(s, ";");
+		if (n == 0 || n >= sizeof one)
+			return "must be codes separated by ';'";
+		memcpy(one, s, n);
+		one[n] = '\0';
+		if (check_code(one))
+			return "must be codes separated by ';' (A-Z, 0-9, - and _)";
+		s += n + (s[n] == ';');
+	}
+	return NULL;
+}

@@ -154,6 +154,9 @@ extern const struct espec ESPEC_SHIPMENTS, ESPEC_LEGS, ESPEC_LINES, ESPEC_EVENTS
 extern const struct espec ESPEC_COURSES, ESPEC_TRAINING_SESSIONS, ESPEC_TRAINEES,
 	ESPEC_ENROLMENTS;
 extern const char *const SESSION_STATES[], *const ENROLMENT_STATES[];
+/* Planning (planning.c). */
+extern const struct espec ESPEC_LANES, ESPEC_PLANS, ESPEC_CAPABILITY_TARGETS,
+	ESPEC_CAPABILITY_NEEDS;
 /* NULL-terminated lists of states and event types (transfer.c). */
 extern const char *const SHIPMENT_STATES[], *const ASSET_STATES[],
 	*const REPAIR_STATES[], *const EVENT_TYPES[];
@@ -213,7 +216,7 @@ const struct transition *transition_find(const struct transition *table,
 					  const char *from, const char *to);
 
 extern const struct transition REQUIREMENT_FLOW[], PLEDGE_FLOW[], POSITION_FLOW[],
-	REPAIR_FLOW[], SESSION_FLOW[], ENROLMENT_FLOW[];
+	REPAIR_FLOW[], SESSION_FLOW[], ENROLMENT_FLOW[], PLAN_FLOW[];
 
 /* ---- Format checks (NULL when fine, else the reason). ----------------- */
 
@@ -221,6 +224,7 @@ const char *check_nsn(const char *s);     /* NATO Stock Number NNNN-NN-NNN-NNNN 
 const char *check_iso3(const char *s);    /* three upper-case letters */
 const char *check_iso3_list(const char *s); /* "USA;DNK;NLD" */
 const char *check_code(const char *s);    /* A-Z 0-9 - _ , starts alnum */
+const char *check_code_list(const char *s); /* "C-A;C-B" */
 const char *check_username(const char *s);
 const char *check_date(const char *s);    /* YYYY-MM-DD, real date */
 const char *check_currency(const char *s); /* ISO 4217: three capital letters */

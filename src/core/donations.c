@@ -119,6 +119,12 @@ static const struct fspec pledge_fields[] = {
 	 "Materiel: ready for collection from."},
 	{"conditions", FT_STRING, FS_NULLABLE, 0, 2000, NULL, NULL, NULL,
 	 "Donor conditions, free text."},
+	{"only_coalition", FT_STRING, FS_NULLABLE, 2, 24, NULL, check_code, "coalitions",
+	 "Materiel: the donor allows it only for requirements of this capability "
+	 "coalition (the planner keeps to it)."},
+	{"barred_sites", FT_STRING, FS_NULLABLE, 2, 500, NULL, check_code_list, NULL,
+	 "Materiel: sites it must not pass or go to, e.g. LN-XYZ;UA-UNIT-E (the "
+	 "planner keeps to it)."},
 	/* funding */
 	{"amount", FT_NUMBER, FS_NULLABLE, 0.01, 1e13, NULL, NULL, NULL,
 	 "Funding: amount in the currency."},
@@ -165,7 +171,8 @@ static const struct {
 };
 
 static const char *const kind_only[] = {
-	"item", "quantity", "condition", "origin", "available_from", "amount", "currency",
+	"item", "quantity", "condition", "origin", "available_from", "only_coalition",
+	"barred_sites", "amount", "currency",
 	"year", "earmark_coalition", "earmark_category", "course", "seats", "facility",
 	"category", "slots", NULL,
 };
@@ -174,6 +181,7 @@ static bool kind_owns(const char *kind, const char *field)
 {
 	static const struct { const char *kind, *field; } extra[] = {
 		{"materiel", "origin"}, {"materiel", "available_from"},
+		{"materiel", "only_coalition"}, {"materiel", "barred_sites"},
 		{"funding", "earmark_coalition"}, {"funding", "earmark_category"},
 	};
 	for (size_t i = 0; i < N(kind_fields); i++) {
@@ -245,6 +253,10 @@ static const struct fspec allocation_fields[] = {
 	{"quantity", FT_INT, FS_REQUIRED, 1, 1e12, NULL, NULL, NULL, "Units allocated."},
 	{"route", FT_STRING, FS_NULLABLE, 0, 500, NULL, NULL, NULL,
 	 "Planned route, e.g. depot > LN-RZE > HP-MED."},
+	{"expected_on", FT_DATE, FS_NULLABLE, 10, 10, NULL, NULL, NULL,
+	 "Expected delivery at the requirement's destination (plans set it)."},
+	{"plan", FT_STRING, FS_READONLY | FS_NULLABLE | FS_FILTER, 1, 40, NULL, NULL, "plans",
+	 "The approved plan that created it, if any."},
 	{"status", FT_ENUM, FS_READONLY | FS_FILTER, 1, 16, allocation_states, NULL, NULL,
 	 "open, or released when its pledge was withdrawn or its requirement cancelled."},
 	CREATED_FIELDS,

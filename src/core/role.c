@@ -124,12 +124,32 @@ static const struct perm_row {
 	{"trainees",            {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_RECIPIENT_OFFICER] = "rcu", [ROLE_FACILITY_OPERATOR] = "r",
 				 [ROLE_AUDITOR] = "r"}},
-	{"enrolments",          {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+	/* HQ nominates too: the training scheduler's assignments. */
+	{"enrolments",          {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rc",
 				 [ROLE_RECIPIENT_OFFICER] = "rc", [ROLE_FACILITY_OPERATOR] = "r",
 				 [ROLE_AUDITOR] = "r"}},
 	{"training_report",     {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_DONOR_LIAISON] = "r", [ROLE_RECIPIENT_OFFICER] = "r",
 				 [ROLE_FACILITY_OPERATOR] = "r", [ROLE_AUDITOR] = "r"}},
+	/* Planning.  The network is reference data HQ maintains; plans are
+	 * run and approved by planners (approval creates allocations);
+	 * capability targets are Ukraine's force development, written by its
+	 * officers and by HQ; readiness is projected from them. */
+	{"lanes",               {[ROLE_ADMIN] = "rcud", [ROLE_PLANNER] = "rcud",
+				 [ROLE_DONOR_LIAISON] = "r", [ROLE_RECIPIENT_OFFICER] = "r",
+				 [ROLE_NODE_OPERATOR] = "r", [ROLE_AUDITOR] = "r"}},
+	{"plans",               {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcu", [ROLE_AUDITOR] = "r"}},
+	{"capability_targets",  {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcud",
+				 [ROLE_RECIPIENT_OFFICER] = "rcud", [ROLE_DONOR_LIAISON] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"capability_needs",    {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rcud",
+				 [ROLE_RECIPIENT_OFFICER] = "rcud", [ROLE_DONOR_LIAISON] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"readiness",           {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
+				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_DONOR_LIAISON] = "r",
+				 [ROLE_AUDITOR] = "r"}},
+	{"training_schedule",   {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "rc",
+				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_AUDITOR] = "r"}},
 	/* Reports of transfer and end-use monitoring. */
 	{"end_use",             {[ROLE_ADMIN] = "r", [ROLE_PLANNER] = "r",
 				 [ROLE_RECIPIENT_OFFICER] = "r", [ROLE_DONOR_LIAISON] = "r",

@@ -18,25 +18,6 @@
 	 "Who recorded it."}, \
 	{"created_at", FT_TIME, FS_READONLY, 0, 32, NULL, NULL, NULL, "When."}
 
-/* "C-A;C-B": course codes separated by ';'. */
-static const char *check_code_list(const char *s)
-{
-	char one[32];
-	size_t n;
-
-	while (*s) {
-		n = strcspn(s, ";");
-		if (n == 0 || n >= sizeof one)
-			return "must be codes separated by ';'";
-		memcpy(one, s, n);
-		one[n] = '\0';
-		if (check_code(one))
-			return "must be codes separated by ';' (A-Z, 0-9, - and _)";
-		s += n + (s[n] == ';');
-	}
-	return NULL;
-}
-
 /* ISO 639-1: two lower-case letters. */
 static const char *check_language(const char *s)
 {

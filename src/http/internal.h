@@ -198,6 +198,15 @@ void h_training_graduates(struct http_req *rq);
 void h_training_pipeline(struct http_req *rq);
 void h_training_notice(struct http_req *rq);
 void h_audit_verify(struct http_req *rq);
+/* Allocation plans (h_plans.c). */
+void h_plan_run(struct http_req *rq);
+void h_plan_get(struct http_req *rq);
+void h_plan_problem(struct http_req *rq);
+void h_plan_diff(struct http_req *rq);
+/* Readiness and the training scheduler (h_readiness.c). */
+void h_readiness(struct http_req *rq);
+void h_target_readiness(struct http_req *rq);
+void h_training_schedule(struct http_req *rq);
 void h_import(struct http_req *rq);
 /* A report route (report.c): the query parameters it takes (format
  * included), the service call, the table of its CSV/XLSX form, and the

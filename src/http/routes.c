@@ -111,6 +111,24 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/enrolments", h_rec_create, &ESPEC_ENROLMENTS, 0},
 	{"GET", "/api/v1/enrolments/{id}", h_rec_get, &ESPEC_ENROLMENTS, 0},
 	{"POST", "/api/v1/enrolments/{id}/transition", h_transition, &ESPEC_ENROLMENTS, 0},
+	/* Planning.  The network, and Ukraine's capability targets with what
+	 * one unit of each needs. */
+	RECORD_ROUTES("lanes", ESPEC_LANES),
+	/* Plans are made by running the optimiser (h_plans.c), never written
+	 * by a client; approving one creates its allocations. */
+	{"GET", "/api/v1/plans", h_rec_list, &ESPEC_PLANS, 0},
+	{"POST", "/api/v1/plans", h_plan_run, &ESPEC_PLANS, 0},
+	{"GET", "/api/v1/plans/{id}", h_plan_get, &ESPEC_PLANS, 0},
+	{"GET", "/api/v1/plans/{id}/problem", h_plan_problem, &ESPEC_PLANS, 0},
+	{"GET", "/api/v1/plans/{id}/diff", h_plan_diff, &ESPEC_PLANS, 0},
+	{"POST", "/api/v1/plans/{id}/transition", h_transition, &ESPEC_PLANS, 0},
+	RECORD_ROUTES("capability_targets", ESPEC_CAPABILITY_TARGETS),
+	RECORD_ROUTES("capability_needs", ESPEC_CAPABILITY_NEEDS),
+	/* Readiness of the targets, and the training scheduler (h_readiness.c). */
+	{"GET", "/api/v1/readiness", h_readiness, NULL, 0},
+	{"GET", "/api/v1/capability_targets/{id}/readiness", h_target_readiness,
+	 &ESPEC_CAPABILITY_TARGETS, 0},
+	{"POST", "/api/v1/training_schedule", h_training_schedule, NULL, 0},
 	/* CSV imports (h_import.c): one transaction per file. */
 	{"POST", "/api/v1/requirements/import", h_import, &ESPEC_REQUIREMENTS, 0},
 	{"POST", "/api/v1/pledges/import", h_import, &ESPEC_PLEDGES, 0},

@@ -102,6 +102,13 @@ int io_reference_load(struct svc *svc, const struct principal *p,
 int io_demo_donations(struct svc *svc, const struct principal *p, const char *datadir,
 		      FILE *progress, char *errbuf, size_t errlen);
 
+/* Load the demo's lanes (data/lanes.csv), give the announced materiel
+ * pledges origins and donor conditions, and run one plan, left as a draft
+ * (demo_plan.c).  Runs as @p (a planner), after the other demo loaders, so
+ * that the plan is over all of their records. */
+int io_demo_plan(struct svc *svc, const struct principal *p, const char *datadir,
+		 FILE *progress, char *errbuf, size_t errlen);
+
 /* Create the demo establishment: about 700 posts at the HQ and the nodes. */
 int io_demo_posts(struct svc *svc, const struct principal *p, FILE *progress, char *errbuf,
 		  size_t errlen);
@@ -120,6 +127,14 @@ int io_demo_transfers(struct svc *svc, const struct principal *p, FILE *progress
  * each facility's operator, whatever @p is (a planner). */
 int io_demo_training(struct svc *svc, const struct principal *p, FILE *progress,
 		     char *errbuf, size_t errlen);
+
+/* Create the demo's capability targets with what their readiness needs
+ * (demo_force.c): a Patriot battery target with its pledges, allocations
+ * and shipments, and an infantry company target on the demo's shipments
+ * and courses.  Needs the demo's transfers and training; runs as @p (a
+ * planner). */
+int io_demo_force(struct svc *svc, const struct principal *p, FILE *progress, char *errbuf,
+		  size_t errlen);
 
 /* ---- Export (export.c). ---------------------------------------------- */
 

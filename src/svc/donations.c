@@ -473,5 +473,13 @@ const struct svc_rules *svc_rules_for(const struct espec *e)
 		if (r->e == e)
 			return r;
 	}
+	for (const struct svc_rules *r = SVC_PLAN_RULES; r->e; r++) {
+		if (r->e == e)
+			return r;
+	}
+	for (const struct svc_rules *r = SVC_FORCE_RULES; r->e; r++) {
+		if (r->e == e)
+			return r;
+	}
 	return NULL;
 }

@@ -116,9 +116,22 @@ struct svc_rules {
 extern const struct svc_rules SVC_PROPOSAL_RULES, SVC_POSITION_RULES;
 extern const struct svc_rules SVC_TRANSFER_RULES[];  /* ends with e == NULL */
 extern const struct svc_rules SVC_TRAINING_RULES[];  /* training.c; the same */
+extern const struct svc_rules SVC_PLAN_RULES[];      /* plan.c; the same */
+extern const struct svc_rules SVC_FORCE_RULES[];     /* readiness.c; the same */
 
 /* The rules of @e, or NULL for a plain record. */
 const struct svc_rules *svc_rules_for(const struct espec *e);
+
+/*
+ * Create a record inside @tx as svc_rec_create does (permission, the
+ * body's fields, references, the entity's rules, scope, the audit record),
+ * for a use case that makes records as part of a larger change (approving
+ * a plan makes its allocations).  @server (may be NULL) adds fields only
+ * the server sets (an allocation's plan).  @body is changed.  *@out is the
+ * public form of the stored record.  records.c.
+ */
+int svc_rec_create_tx(struct store_tx *tx, const struct principal *p, const struct espec *e,
+		      json_t *body, const json_t *server, json_t **out, struct verr *err);
 
 /* Merge @changes into @e's record @key (version + 1), audited as @action. */
 int svc_patch_record(struct store_tx *tx, const struct principal *p, const struct espec *e,

@@ -573,6 +573,29 @@ int svc_rec_create(struct svc *svc, const struct principal *p, const struct espe
 	return rc;
 }
 
+/* svc_rec_create's checks inside the caller's transaction (internal.h). */
+int svc_rec_create_tx(struct store_tx *tx, const struct principal *p, const struct espec *e,
+		      json_t *body, const json_t *server, json_t **out, struct verr *err)
+{
+	struct write_ctx c = {.p = p, .e = e, .rec = body, .err = err};
+	int rc;
+
+	*out = NULL;
+	if (!perm_allows(p->role, e->name, ACT_CREATE))
+		return ST_FORBIDDEN;
+	if ((rc = espec_validate(e, body, VM_CREATE, err)) != ST_OK)
+		return rc;
+	if (server && json_object_update(body, (json_t *)server) != 0)
+		return ST_INTERNAL;
+	if ((rc = server_fields(p, e, body)) != ST_OK)
+		return rc;
+	if ((rc = create_work(tx, &c)) == ST_OK)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
+
 /* ---- Creating many (imports). ---------------------------------------------- */
 
 #define MAX_REPORTED 1000

@@ -337,6 +337,79 @@ int svc_training_pipeline(struct svc *svc, const struct principal *p, const char
 int svc_training_notice(struct svc *svc, const struct principal *p, const char *from,
 			const char *to, json_t **out, struct verr *err);
 
+/* ---- Allocation plans (plan.c). ------------------------------------------
+ *
+ * A plan is the optimiser's proposal (src/plan) over the open requirements
+ * and the unallocated materiel pledges, stored with the problem it solved
+ * and digests of both, reviewed (diff), then approved into allocations
+ * (svc_transition on ESPEC_PLANS: draft -> approved | discarded).
+ */
+
+/*
+ * Run the optimiser and store its plan as a draft (permission "plans"
+ * create).  @title may be NULL (at most 200 characters); @as_of is the
+ * day the plan starts from (YYYY-MM-DD; NULL: today, UTC).  The problem
+ * is read in one transaction, solved outside any, and the plan stored in
+ * another.  @progress (may be NULL) gets a line before and after solving.
+ * *@out is the stored plan as svc_plan_get answers it.  ST_INVALID names
+ * "title" or "as_of".
+ */
+int svc_plan_run(struct svc *svc, const struct principal *p, const char *title,
+		 const char *as_of, FILE *progress, json_t **out, struct verr *err);
+/* The plan record with "plan": its result (objective, flows, why, the
+ * proposed allocations, the pledges left out). */
+int svc_plan_get(struct svc *svc, const struct principal *p, const char *id, json_t **out);
+/* The problem the plan was solved from: what `nsatu plan solve` reads. */
+int svc_plan_problem(struct svc *svc, const struct principal *p, const char *id,
+		     json_t **out);
+/*
+ * The plan against today's allocations: per requirement its open
+ * allocations, what the plan adds, and totals; "stale" (with
+ * "stale_reason") when a draft's inputs changed since it was run, so that
+ * approving it would be refused.
+ */
+int svc_plan_diff(struct svc *svc, const struct principal *p, const char *id, json_t **out);
+
+/* ---- Force development: readiness and the training scheduler. --------------
+ *
+ * (readiness.c, schedule.c; the models are src/plan/readiness.c and
+ * src/plan/schedule.c, explained in docs/planning.md.)  A nation-bound
+ * caller sees only its nation's capability targets.
+ */
+
+/* The readiness table (?format=csv|xlsx): one row per unit of capability. */
+extern const struct svc_report_table SVC_TABLE_READINESS;
+
+/*
+ * The readiness projection (permission "readiness"), read in one
+ * transaction: of capability target @target, or (@target NULL) of every
+ * target the caller may see.  One target: *@out = {"target", "summary",
+ * "as_of", "on_time", "late", "never", "last_operational_on", "needs":
+ * [{need, item|course, quantity, required, reserved, in_sight, sources:
+ * [{kind, source, date, units, estimated, overdue}]}], "units": [{number,
+ * operational_on, meets_due, days_late, critical: {need, item|course,
+ * source, source_kind, source_date, action, days, units, moves_to, then,
+ * text}, missing: [...]}], "rows"}.  All: {"summary", "as_of", "targets":
+ * [...], "rows"}.  ST_NOT_FOUND for a target that does not exist or that
+ * the caller may not see.
+ */
+int svc_readiness(struct svc *svc, const struct principal *p, const char *target,
+		  json_t **out);
+
+/*
+ * The training scheduler (permission "training_schedule": read to see the
+ * proposal, create to @apply it): nominate trainees of each target's unit
+ * into planned or open sessions so that the people its course needs
+ * graduate by its date.  Read, solved and (with @apply) carried out in one
+ * transaction: every assignment whose prerequisites are passed becomes a
+ * nomination through the enrolment rules, all or none (ST_CONFLICT, field
+ * "apply", naming the assignment that was refused).  *@out = {"as_of",
+ * "applied", "summary", "demands": [...], "assignments": [...],
+ * "shortfalls": [...]}.
+ */
+int svc_training_schedule(struct svc *svc, const struct principal *p, bool apply,
+			  json_t **out, struct verr *err);
+
 /* ---- Audit (svc_audit.c). ----------------------------------------------- */
 
 /* *@page = {"items": [...], "next_cursor": ...}; records after the cursor. */

@@ -116,8 +116,10 @@ static int move_work(struct store_tx *tx, void *arg)
 		rc = verr_set(c->err, "reason", "is required to go from %s to %s", from, c->to);
 		goto done;
 	}
+	/* A reason is kept when the move needs one, and when one is given for
+	 * a move where it is optional (discarding a plan). */
 	if ((rc = svc_set_status(tx, c->p, c->e, c->key, c->to,
-				 t->needs_reason ? c->reason : NULL, "transition")) != ST_OK)
+				 c->reason && *c->reason ? c->reason : NULL, "transition")) != ST_OK)
 		goto done;
 	if (c->rules->after_transition &&
 	    (rc = c->rules->after_transition(tx, c->p, cur, from, c->to, c->err)) != ST_OK)

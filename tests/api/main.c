@@ -16,6 +16,8 @@ Suite *suite_custody(void);   /* test_custody.c: custody events */
 Suite *suite_repairs(void);   /* test_repairs.c: repair orders and repair transport */
 Suite *suite_training_reports(void); /* test_training_reports.c */
 Suite *suite_training(void);  /* test_training.c: courses, sessions, trainees, enrolments */
+Suite *suite_readiness(void); /* test_readiness.c: capability targets, readiness, scheduler */
+Suite *suite_plans(void);     /* test_plans.c: allocation plans: run, diff, approve */
 
 int main(void)
 {
@@ -37,6 +39,8 @@ int main(void)
 	srunner_add_suite(sr, suite_repairs());
 	srunner_add_suite(sr, suite_training_reports());
 	srunner_add_suite(sr, suite_training());
+	srunner_add_suite(sr, suite_readiness());
+	srunner_add_suite(sr, suite_plans());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -546,7 +546,7 @@ static const struct {
 	{"courses", B(A_ADMIN) | B(A_PLANNER)},
 	{"training_sessions", B(A_PLANNER) | B(A_FACILITY)},
 	{"trainees", B(A_OFFICER)},
-	{"enrolments", B(A_OFFICER)},
+	{"enrolments", B(A_OFFICER) | B(A_PLANNER)},  /* HQ nominates too */
 };
 
 /* Reading: everyone reads courses (reference data); trainees and their
@@ -608,13 +608,18 @@ START_TEST(role_matrix_create_read)
 	struct server *s = server_start(NULL);
 	struct actors t;
 	struct http_res r = {0};
-	char trainee[ID_LEN], session[ID_LEN], path[160];
+	char trainee[NACT][ID_LEN], session[ID_LEN], path[160];
 
 	login_all(s, &t);
 	new_course(s, t.tok[A_PLANNER], "T6-RM", "Matrix drill", 10, NULL);
 	new_session(s, t.tok[A_PLANNER], "T6-RM", "TF-GRF", "2027-07-01", "2027-07-10", 10,
 		    session);
-	new_trainee(s, t.tok[A_OFFICER], "UA-RM-BASE", trainee);
+	/* One trainee per actor: two may nominate, each its own. */
+	for (int a = 0; a < NACT; a++) {
+		char number[32];
+		snprintf(number, sizeof number, a ? "UA-RM-%d" : "UA-RM-BASE", a);
+		new_trainee(s, t.tok[A_OFFICER], number, trainee[a]);
+	}
 
 	for (size_t i = 0; i < sizeof may_create / sizeof *may_create; i++) {
 		for (int a = 0; a < NACT; a++) {
@@ -630,7 +635,8 @@ START_TEST(role_matrix_create_read)
 			else if (strcmp(ent, "trainees") == 0)
 				body = trainee_body(code, "UKR");
 			else
-				body = json_pack("{s:s, s:s}", "trainee", trainee, "session", session);
+				body = json_pack("{s:s, s:s}", "trainee", trainee[a], "session",
+						 session);
 			snprintf(path, sizeof path, "/api/v1/%s", ent);
 			send_json(s, "POST", path, t.tok[a], body, &r);
 			if (may_create[i].who & B(a))
@@ -656,7 +662,7 @@ START_TEST(role_matrix_create_read)
 		}
 	}
 	/* One record, too: a donor's liaison officer may not read a trainee. */
-	snprintf(path, sizeof path, "/api/v1/trainees/%s", trainee);
+	snprintf(path, sizeof path, "/api/v1/trainees/%s", trainee[0]);
 	req(s, "GET", path, t.tok[A_LIAISON], NULL, &r);
 	assert_problem(&r, 403, "forbidden", NULL);
 	req(s, "GET", path, t.tok[A_NODE], NULL, &r);
@@ -676,7 +682,7 @@ START_TEST(role_matrix_create_read)
 		ck_assert_msg(r.status == want, "%s looking a trainee up: want %ld, got %ld %s",
 			      actor_user[a], want, r.status, r.body);
 		if (want == 200)
-			ck_assert_pstr_eq(jstr(r.json, "id"), trainee);
+			ck_assert_pstr_eq(jstr(r.json, "id"), trainee[0]);
 	}
 	res_free(&r);
 	server_end(s);

@@ -26,6 +26,9 @@ int main(void)
 	srunner_add_suite(sr, suite_decisions());
 	srunner_add_suite(sr, suite_import());
 	srunner_add_suite(sr, suite_document());
+	srunner_add_suite(sr, suite_readiness());
+	srunner_add_suite(sr, suite_schedule());
+	srunner_add_suite(sr, suite_plan());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

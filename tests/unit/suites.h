@@ -14,5 +14,8 @@ Suite *suite_donations(void); /* test_donations.c: allocation invariants */
 Suite *suite_decisions(void); /* test_decisions.c: silence procedure, manning */
 Suite *suite_import(void);    /* test_import.c: CSV import of requirements, pledges */
 Suite *suite_document(void);  /* test_document.c: transfer documents, DataMatrix, PDF */
+Suite *suite_readiness(void); /* test_readiness.c: the readiness projection */
+Suite *suite_schedule(void);  /* test_schedule.c: the training scheduler */
+Suite *suite_plan(void);      /* test_plan.c: the allocation optimiser */
 
 #endif

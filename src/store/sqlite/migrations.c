@@ -231,6 +231,39 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL, created_at TEXT NOT NULL, version INTEGER NOT NULL);"
 	"CREATE INDEX enrolments_trainee ON enrolments(trainee);"
 	"CREATE INDEX enrolments_session ON enrolments(session);",
+	/* 6: planning: lanes, plans, capability targets; donor conditions on
+	 * pledges; allocations know their plan and expected delivery. */
+	"CREATE TABLE lanes ("
+	"  id TEXT PRIMARY KEY, from_site TEXT NOT NULL REFERENCES sites(code),"
+	"  to_site TEXT NOT NULL REFERENCES sites(code), mode TEXT,"
+	"  transit_days INTEGER NOT NULL, cost_eur REAL NOT NULL, capacity INTEGER, notes TEXT,"
+	"  version INTEGER NOT NULL);"
+	"CREATE INDEX lanes_from ON lanes(from_site);"
+	"CREATE INDEX lanes_to ON lanes(to_site);"
+	"CREATE TABLE plans ("
+	"  id TEXT PRIMARY KEY, title TEXT, as_of TEXT NOT NULL, status TEXT NOT NULL,"
+	"  status_reason TEXT, inputs_digest TEXT NOT NULL, result_digest TEXT NOT NULL,"
+	"  requirements INTEGER NOT NULL, pledges INTEGER NOT NULL, allocations INTEGER NOT NULL,"
+	"  on_time_units INTEGER NOT NULL, late_units INTEGER NOT NULL, unmet_units INTEGER NOT NULL,"
+	"  cost_eur REAL NOT NULL, solve_ms INTEGER NOT NULL, problem TEXT NOT NULL,"
+	"  result TEXT NOT NULL, approved_by TEXT, created_by TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE INDEX plans_status ON plans(status);"
+	"CREATE TABLE capability_targets ("
+	"  id TEXT PRIMARY KEY, name TEXT NOT NULL, nation TEXT NOT NULL REFERENCES nations(iso3),"
+	"  unit TEXT NOT NULL REFERENCES sites(code), count INTEGER NOT NULL,"
+	"  due_on TEXT NOT NULL, notes TEXT, created_by TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE TABLE capability_needs ("
+	"  id TEXT PRIMARY KEY, target TEXT NOT NULL REFERENCES capability_targets(id),"
+	"  item TEXT REFERENCES items(code), course TEXT REFERENCES courses(code),"
+	"  quantity INTEGER NOT NULL, nation TEXT NOT NULL, version INTEGER NOT NULL);"
+	"CREATE INDEX capability_needs_target ON capability_needs(target);"
+	"ALTER TABLE pledges ADD COLUMN only_coalition TEXT REFERENCES coalitions(code);"
+	"ALTER TABLE pledges ADD COLUMN barred_sites TEXT;"
+	"ALTER TABLE allocations ADD COLUMN expected_on TEXT;"
+	"ALTER TABLE allocations ADD COLUMN plan TEXT REFERENCES plans(id);"
+	"CREATE INDEX allocations_plan ON allocations(plan);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations) - 1)
