@@ -130,8 +130,11 @@ build/bench-events-direct: bench/events_direct.c bench/events_gen.h build/libnsa
 build/bench-events-client: bench/events_client.c bench/events_gen.h build/libnsatu.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS) $(TEST_LIBS)
 
+# Capacities that do not bind at 1k, 10k, 100k lines (the network simplex),
+# then ones that bind at 1k and 2k (GLPK's simplex on the whole LP).
 bench-plan: build/nsatu build/bench-plan
 	bench/plan.sh
+	BENCH_PLAN_CAPACITY=tight BENCH_PLAN_SIZES="$${BENCH_PLAN_TIGHT_SIZES-1000 2000}" bench/plan.sh
 
 build/bench-plan: bench/plan_bench.c bench/plan_gen.c bench/plan_gen.h build/libnsatu.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS_release) -Isrc $(PKG_CFLAGS) -o $@ $(filter-out %.h,$^) $(PKG_LIBS)

@@ -136,7 +136,8 @@ objs() {  # the six objectives of SIDE at N, rounded for the table
 
 echo
 hold=$(awk '$1 == "LEVELS" { print $4; exit }' "$tmp/results")
-echo "Allocation optimiser vs GLPK simplex on the same LP, levels held by ${hold:-row}" \
+echo "Allocation optimiser vs GLPK simplex on the same LP, levels held by ${hold:-row}," \
+  "capacities ${BENCH_PLAN_CAPACITY:-loose}" \
   "($(nproc) CPUs, ${busy} % CPU busy before)"
 echo "(time_ratio = ours_s / glpk_s; MB = peak RSS of the child, in brackets after generating)"
 printf '%8s %8s %8s %8s %12s %8s %12s %10s %12s  %s\n' lines lp_rows lp_cols ours_s "ours_MB(gen)" \

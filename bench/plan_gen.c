@@ -237,7 +237,7 @@ static void make_lanes(struct rng *r, struct plan_problem *p, const double units
 			l->cost = eur(r, 5, 60);
 			l->capacity = -1;
 			if (chance(r, 0.25)) {
-				double c = units[d] / n * (0.3 + 0.4 * unit(r));
+				double c = units[d] / n * (0.3 + 0.4 * unit(r)) * pg_capacity_scale();
 				l->capacity = c < 1 ? 1 : (double)(long)c;
 			}
 		}
@@ -255,10 +255,17 @@ static void make_lanes(struct rng *r, struct plan_problem *p, const double units
 	p->nlanes = k;
 }
 
+double pg_capacity_scale(void)
+{
+	const char *c = getenv("BENCH_PLAN_CAPACITY");
+
+	return c && strcmp(c, "tight") == 0 ? 1 : 10;
+}
+
 /* Node throughput from the supplies' tonnage (see plan_gen.h). */
 static void set_throughput(struct plan_problem *p, double tonnes)
 {
-	double per_day = tonnes / PG_YEAR / PG_NODES;
+	double per_day = tonnes / PG_YEAR / PG_NODES * pg_capacity_scale();
 
 	for (int i = 0; i < PG_NODES; i++) {
 		double t = (double)(long)(per_day * node_factor[i] + 0.5);

@@ -31,10 +31,15 @@
  *     instance leaves something unmet); 2 % only for a coalition, 3 % with
  *     barred sites (a node or one or two destinations);
  *   - node throughput (tonnes a day): the supplies' tonnage per day and
- *     node times 0.6, 0.9, 1.2, 1.6 and 2.4.  It scales with N so that it
- *     binds in the surge weeks at every size and not in most others: 224 -
- *     894 t/day at 1 000 lines, 1 629 - 6 514 at 10 000, 15 204 - 60 818
- *     at 100 000.
+ *     node times 0.6, 0.9, 1.2, 1.6 and 2.4, times the capacity scale.
+ *
+ * The capacity scale (BENCH_PLAN_CAPACITY): "tight" (1) makes node
+ * throughput bind in the surge weeks at every size (224 - 894 t/day at
+ * 1 000 lines, 1 629 - 6 514 at 10 000) and the capped lanes bind too:
+ * the optimiser then solves the whole LP with GLPK's simplex.  The default,
+ * "loose" (10), keeps the same nodes, throughputs and capped lanes ten
+ * times larger, so that none binds: the network simplex's case, and that
+ * of real nodes (hundreds to thousands of tonnes a day) for most weeks.
  */
 #ifndef NSATU_BENCH_PLAN_GEN_H
 #define NSATU_BENCH_PLAN_GEN_H
@@ -47,6 +52,9 @@
 #define PG_DEPOTS 20
 #define PG_DESTS 40
 #define PG_AS_OF 20822  /* 2027-01-04 as a day number */
+
+/* 10 ("loose", the default) or 1 (BENCH_PLAN_CAPACITY=tight). */
+double pg_capacity_scale(void);
 
 /* Fill @p with the instance of @lines lines (>= 2).  Returns 0, or -1 when
  * out of memory (then @p is left empty).  The arrays are malloc'ed; free

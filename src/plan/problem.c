@@ -8,6 +8,7 @@
  * the member: "lanes[2].cost: must be a number >= 0".
  */
 #include "plan.h"
+#include "common.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -66,6 +67,16 @@ void plan_date(int day, char buf[11])
 	/* The ranges are known (m 1..12, d 1..31); say so to the compiler. */
 	snprintf(buf, 11, "%04d-%02u-%02u", (y % 10000 + 10000) % 10000, (unsigned)m % 13u,
 		 (unsigned)d % 32u);
+}
+
+int plan_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 /* ---- Reading. ---------------------------------------------------------- */

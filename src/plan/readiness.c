@@ -19,6 +19,7 @@
  * the day the unit would move to were it found today.
  */
 #include "readiness.h"
+#include "common.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,37 +52,24 @@ int ready_event_day(const struct ready_target *t, const struct ready_event *e)
 	return !here && e->day < t->as_of ? t->as_of : e->day;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int check(const struct ready_target *t, char *err, size_t errlen)
 {
 	if (t->count < 1 || t->count > 10000)
-		return fail(err, errlen, "count: must be 1 to 10000");
+		return plan_fail(err, errlen, "count: must be 1 to 10000");
 	if (t->nneeds && !t->needs)
-		return fail(err, errlen, "needs: missing");
+		return plan_fail(err, errlen, "needs: missing");
 	for (size_t i = 0; i < t->nneeds; i++) {
 		const struct ready_need *n = &t->needs[i];
 
 		if (n->quantity < 1 || n->quantity > 1000000000LL)
-			return fail(err, errlen, "needs[%zu].quantity: must be 1 to 1000000000", i);
+			return plan_fail(err, errlen, "needs[%zu].quantity: must be 1 to 1000000000", i);
 		if (n->reserved < 0)
-			return fail(err, errlen, "needs[%zu].reserved: must not be negative", i);
+			return plan_fail(err, errlen, "needs[%zu].reserved: must not be negative", i);
 		if (n->nevents && !n->events)
-			return fail(err, errlen, "needs[%zu].events: missing", i);
+			return plan_fail(err, errlen, "needs[%zu].events: missing", i);
 		for (size_t j = 0; j < n->nevents; j++) {
 			if (n->events[j].units < 1 || n->events[j].units > 1000000000000LL)
-				return fail(err, errlen, "needs[%zu].events[%zu].units: must be 1 to "
+				return plan_fail(err, errlen, "needs[%zu].events[%zu].units: must be 1 to "
 					    "1000000000000", i, j);
 		}
 	}
@@ -360,7 +348,7 @@ done:
 	free(at);
 	if (rc != 0) {
 		ready_result_free(r);
-		fail(err, errlen, "out of memory");
+		plan_fail(err, errlen, "out of memory");
 	}
 	return rc;
 }

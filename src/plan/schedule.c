@@ -32,6 +32,7 @@
  * planner can follow step by step.
  */
 #include "schedule.h"
+#include "common.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -55,49 +56,36 @@ const char *sched_reason_name(enum sched_reason r)
 	return r >= SCHED_NO_SESSION && r <= SCHED_BUSY ? names[r] : "unknown";
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int check(const struct sched_problem *p, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < p->ncourses; i++) {
 		if (!p->courses[i].code)
-			return fail(err, errlen, "courses[%zu].code: missing", i);
+			return plan_fail(err, errlen, "courses[%zu].code: missing", i);
 	}
 	for (size_t i = 0; i < p->nsessions; i++) {
 		const struct sched_session *s = &p->sessions[i];
 		if (!s->id || !s->course)
-			return fail(err, errlen, "sessions[%zu].%s: missing", i, s->id ? "course" : "id");
+			return plan_fail(err, errlen, "sessions[%zu].%s: missing", i, s->id ? "course" : "id");
 		if (s->end < s->start)
-			return fail(err, errlen, "sessions[%zu].end: before its start", i);
+			return plan_fail(err, errlen, "sessions[%zu].end: before its start", i);
 		if (s->free_seats < 0)
-			return fail(err, errlen, "sessions[%zu].free_seats: must not be negative", i);
+			return plan_fail(err, errlen, "sessions[%zu].free_seats: must not be negative", i);
 	}
 	for (size_t i = 0; i < p->ntrainees; i++) {
 		const struct sched_trainee *t = &p->trainees[i];
 		if (!t->id || !t->unit)
-			return fail(err, errlen, "trainees[%zu].%s: missing", i, t->id ? "unit" : "id");
+			return plan_fail(err, errlen, "trainees[%zu].%s: missing", i, t->id ? "unit" : "id");
 		for (size_t j = 0; j < t->nhistory; j++) {
 			if (!t->history[j].course)
-				return fail(err, errlen, "trainees[%zu].history[%zu].course: missing", i, j);
+				return plan_fail(err, errlen, "trainees[%zu].history[%zu].course: missing", i, j);
 		}
 	}
 	for (size_t i = 0; i < p->ndemands; i++) {
 		const struct sched_demand *d = &p->demands[i];
 		if (!d->target || !d->course || !d->unit)
-			return fail(err, errlen, "demands[%zu]: target, course and unit are required", i);
+			return plan_fail(err, errlen, "demands[%zu]: target, course and unit are required", i);
 		if (d->people < 0)
-			return fail(err, errlen, "demands[%zu].people: must not be negative", i);
+			return plan_fail(err, errlen, "demands[%zu].people: must not be negative", i);
 	}
 	return 0;
 }
@@ -569,7 +557,7 @@ done:
 	free(cand);
 	if (rc != 0) {
 		sched_result_free(r);
-		fail(err, errlen, "out of memory");
+		plan_fail(err, errlen, "out of memory");
 	}
 	return rc;
 }

@@ -13,6 +13,7 @@
  * same basis, and network-shaped problems keep whole-number vertices.
  */
 #include "internal.h"
+#include "common.h"
 
 #include <glpk.h>
 #include <math.h>
@@ -153,18 +154,6 @@ bool model_cls_fits(const struct model *m, const struct cls *c, int d)
 
 /* ---- Indexing the problem. -------------------------------------------------- */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int *seq(size_t n)
 {
 	int *v = malloc((n ? n : 1) * sizeof *v);
@@ -182,7 +171,7 @@ static int index_classes(struct model *m, char *err, size_t errlen)
 	m->cls = calloc(p->nsupplies + 1, sizeof *m->cls);
 	m->supply_cls = malloc((p->nsupplies + 1) * sizeof *m->supply_cls);
 	if (!m->cls || !m->supply_cls)
-		return fail(err, errlen, "out of memory");
+		return plan_fail(err, errlen, "out of memory");
 	m->cls[0].coalition = "";
 	m->ncls = 1;
 	for (size_t s = 0; s < p->nsupplies; s++) {
@@ -207,7 +196,7 @@ static int index_classes(struct model *m, char *err, size_t errlen)
 			k->first = (int)s;
 			k->coalition = sp->only_coalition;
 			if (!(k->barred = malloc((strlen(b) / 2 + 1) * sizeof *k->barred)))
-				return fail(err, errlen, "out of memory");
+				return plan_fail(err, errlen, "out of memory");
 			while (*b) {
 				char code[PLAN_CODE];
 				size_t len = strcspn(b, ";");
@@ -238,57 +227,57 @@ static int index_problem(struct model *m, char *err, size_t errlen)
 	m->demand_dest = malloc((p->ndemands + 1) * sizeof *m->demand_dest);
 	if (!m->site_order || !m->item_order || !m->group_items || !m->lane_from ||
 	    !m->lane_to || !m->supply_item || !m->supply_origin || !m->demand_dest)
-		return fail(err, errlen, "out of memory");
+		return plan_fail(err, errlen, "out of memory");
 	qsort_r(m->site_order, p->nsites, sizeof *m->site_order, cmp_site, m);
 	qsort_r(m->item_order, p->nitems, sizeof *m->item_order, cmp_item, m);
 	qsort_r(m->group_items, p->nitems, sizeof *m->group_items, cmp_group, m);
 	for (size_t i = 1; i < p->nsites; i++) {
 		if (strcmp(p->sites[m->site_order[i - 1]].code, p->sites[m->site_order[i]].code) == 0)
-			return fail(err, errlen, "sites: '%s' is listed twice",
+			return plan_fail(err, errlen, "sites: '%s' is listed twice",
 				    p->sites[m->site_order[i]].code);
 	}
 	for (size_t i = 1; i < p->nitems; i++) {
 		if (strcmp(p->items[m->item_order[i - 1]].code, p->items[m->item_order[i]].code) == 0)
-			return fail(err, errlen, "items: '%s' is listed twice",
+			return plan_fail(err, errlen, "items: '%s' is listed twice",
 				    p->items[m->item_order[i]].code);
 	}
 	for (size_t l = 0; l < p->nlanes; l++) {
 		if ((m->lane_from[l] = model_site(m, p->lanes[l].from)) < 0)
-			return fail(err, errlen, "lanes[%zu].from: no such site", l);
+			return plan_fail(err, errlen, "lanes[%zu].from: no such site", l);
 		if ((m->lane_to[l] = model_site(m, p->lanes[l].to)) < 0)
-			return fail(err, errlen, "lanes[%zu].to: no such site", l);
+			return plan_fail(err, errlen, "lanes[%zu].to: no such site", l);
 	}
 	m->lanes_by_from = seq(p->nlanes);
 	m->lanes_by_to = seq(p->nlanes);
 	if (!m->lanes_by_from || !m->lanes_by_to)
-		return fail(err, errlen, "out of memory");
+		return plan_fail(err, errlen, "out of memory");
 	qsort_r(m->lanes_by_from, p->nlanes, sizeof(int), cmp_lane_from, m);
 	qsort_r(m->lanes_by_to, p->nlanes, sizeof(int), cmp_lane_to, m);
 	for (size_t i = 1; i < p->nlanes; i++) {
 		int a = m->lanes_by_from[i - 1], b = m->lanes_by_from[i];
 		if (m->lane_from[a] == m->lane_from[b] && m->lane_to[a] == m->lane_to[b])
-			return fail(err, errlen, "lanes[%d]: a second lane from %s to %s", b,
+			return plan_fail(err, errlen, "lanes[%d]: a second lane from %s to %s", b,
 				    p->lanes[b].from, p->lanes[b].to);
 	}
 	for (size_t s = 0; s < p->nsupplies; s++) {
 		if ((m->supply_item[s] = model_item(m, p->supplies[s].item)) < 0)
-			return fail(err, errlen, "supplies[%zu].item: no such item", s);
+			return plan_fail(err, errlen, "supplies[%zu].item: no such item", s);
 		if ((m->supply_origin[s] = model_site(m, p->supplies[s].origin)) < 0)
-			return fail(err, errlen, "supplies[%zu].origin: no such site", s);
+			return plan_fail(err, errlen, "supplies[%zu].origin: no such site", s);
 		if (!(p->supplies[s].quantity >= 0))
-			return fail(err, errlen, "supplies[%zu].quantity: must be >= 0", s);
+			return plan_fail(err, errlen, "supplies[%zu].quantity: must be >= 0", s);
 	}
 	for (size_t d = 0; d < p->ndemands; d++) {
 		const struct plan_demand *dm = &p->demands[d];
 
 		if ((m->demand_dest[d] = model_site(m, dm->destination)) < 0)
-			return fail(err, errlen, "demands[%zu].destination: no such site", d);
+			return plan_fail(err, errlen, "demands[%zu].destination: no such site", d);
 		if (dm->item[0] && model_item(m, dm->item) < 0)
-			return fail(err, errlen, "demands[%zu].item: no such item", d);
+			return plan_fail(err, errlen, "demands[%zu].item: no such item", d);
 		if (dm->priority < 1 || dm->priority > 4)
-			return fail(err, errlen, "demands[%zu].priority: must be 1 to 4", d);
+			return plan_fail(err, errlen, "demands[%zu].priority: must be 1 to 4", d);
 		if (!(dm->quantity >= 0))
-			return fail(err, errlen, "demands[%zu].quantity: must be >= 0", d);
+			return plan_fail(err, errlen, "demands[%zu].quantity: must be >= 0", d);
 	}
 	return index_classes(m, err, errlen);
 }
@@ -582,7 +571,7 @@ static int build_network(struct model *m, char *err, size_t errlen)
 	rc = 0;
 	goto done;
 oom:
-	fail(err, errlen, "out of memory");
+	plan_fail(err, errlen, "out of memory");
 done:
 	free(keys);
 	free(used);
@@ -872,14 +861,14 @@ static struct plan_lp *lp_build(const struct plan_problem *p, bool with_matrix, 
 	struct triplets t = {0};
 
 	if (!L) {
-		fail(err, errlen, "out of memory");
+		plan_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	L->m.p = p;
 	if (index_problem(&L->m, err, errlen) < 0 || build_network(&L->m, err, errlen) < 0)
 		goto fail;
 	if (make_rows(&L->m) < 0 || make_cols(L, with_matrix ? &t : NULL) < 0) {
-		fail(err, errlen, "out of memory");
+		plan_fail(err, errlen, "out of memory");
 		goto fail;
 	}
 	for (size_t d = 0; d < p->ndemands; d++)
@@ -1007,7 +996,7 @@ static int solve_levels(struct plan_lp *L, struct plan_result *r, char *err, siz
 		first = false;
 		rc = glp_simplex(L->lp, &parm);
 		if (rc != 0 || glp_get_status(L->lp) != GLP_OPT)
-			return fail(err, errlen, "the LP solver failed at level %d (glp_simplex %d, "
+			return plan_fail(err, errlen, "the LP solver failed at level %d (glp_simplex %d, "
 				    "status %d)", level, rc, glp_get_status(L->lp));
 		r->objective[level] = glp_get_obj_val(L->lp);
 		if (level + 1 < PLAN_OBJ__COUNT)
@@ -1297,7 +1286,7 @@ int plan_solve_by(const struct plan_problem *p, enum plan_method how, struct pla
 		return -1;
 	net = how == PLAN_SIMPLEX ? 0 : network_solve(&L->m, L->coef, L->late_const, r->objective);
 	if (net < 0) {
-		fail(err, errlen, "out of memory");
+		plan_fail(err, errlen, "out of memory");
 		goto done;
 	}
 	if (net == 1) {
@@ -1313,7 +1302,7 @@ int plan_solve_by(const struct plan_problem *p, enum plan_method how, struct pla
 		if (!(L = lp_build(p, true, err, errlen)))
 			st = -1;
 		else if ((st = solve_levels(L, r, err, errlen)) == 0 && (st = read_lp(L, r)) < 0)
-			fail(err, errlen, "out of memory");
+			plan_fail(err, errlen, "out of memory");
 		if (L) {
 			glp_delete_prob(L->lp);
 			L->lp = NULL;
@@ -1332,7 +1321,7 @@ int plan_solve_by(const struct plan_problem *p, enum plan_method how, struct pla
 	r->cols = (size_t)L->m.ncols;
 	r->horizon_days = L->m.horizon;
 	if (make_flows(&L->m, r) < 0 || model_explain(&L->m, r) < 0) {
-		fail(err, errlen, "out of memory");
+		plan_fail(err, errlen, "out of memory");
 		goto done;
 	}
 	for (size_t d = 0; d < p->ndemands; d++)

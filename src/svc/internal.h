@@ -79,6 +79,10 @@ bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t
  */
 int svc_event_scope(const struct principal *p, const json_t *rec, const json_t *site,
 		    struct verr *err);
+/* true when @p is not bound to a nation, or bound to @nation: for answers
+ * that mix records of several nations (readiness lists every donor's
+ * shipments to a unit), a nation-bound caller gets only its own nation's. */
+bool svc_sees_nation(const struct principal *p, const char *nation);
 /* true when @p must not see @e's records in status "draft". */
 bool svc_hidden_draft(const struct principal *p, const struct espec *e);
 

@@ -715,12 +715,6 @@ struct readiness_ctx {
 	int on_time, late, never, targets;
 };
 
-/* A nation-bound caller sees its nation's targets only. */
-static bool visible(const struct principal *p, const json_t *target)
-{
-	return role_scope(p->role) == SCOPE_ALL || str_is(rec_str(target, "nation"), p->nation);
-}
-
 /* Project @target (its needs @needs) on the pools, claiming its share of
  * them; with @out, answer it. */
 static int project(struct gather *g, const json_t *target, const json_t *needs, json_t *rows,
@@ -790,7 +784,7 @@ static int readiness_work(struct store_tx *tx, void *arg)
 	}
 	rc = c->target ? ST_NOT_FOUND : ST_OK;
 	json_array_foreach(targets, i, t) {
-		bool wanted = visible(c->p, t) && (!c->target || str_is(c->target, rec_str(t, "id")));
+		bool wanted = svc_sees_nation(c->p, rec_str(t, "nation")) && (!c->target || str_is(c->target, rec_str(t, "id")));
 		json_t *one = NULL;
 		int prc = project(&g, t, json_object_get(by_target, rec_str(t, "id")), c->rows,
 				  wanted ? &one : NULL);

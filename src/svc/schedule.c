@@ -46,11 +46,6 @@ static int day_of(const char *text, int fallback)
 	return text && tally_days(text, &d) ? (int)d : fallback;
 }
 
-static bool visible(const struct principal *p, const char *nation)
-{
-	return role_scope(p->role) == SCOPE_ALL || str_is(nation, p->nation);
-}
-
 /* Everything read, and the problem built from it.  Strings are borrowed
  * from the rows, which live as long as the state. */
 struct state {
@@ -165,7 +160,7 @@ static int build_trainees(struct state *st, const struct principal *p)
 		return ST_INTERNAL;
 	}
 	json_array_foreach(st->trainees, i, r) {
-		if (!visible(p, rec_str(r, "nation")))
+		if (!svc_in_scope(p, &ESPEC_TRAINEES, r))
 			continue;
 		json_object_set_new(st->trainee_at, rec_str(r, "id"), json_integer((json_int_t)n));
 		st->t[n++] = (struct sched_trainee){rec_str(r, "id"), rec_str(r, "unit"), NULL, 0};
@@ -263,7 +258,7 @@ static int demand_of(struct state *st, const struct principal *p, const json_t *
 		on_time += json_integer_value(json_array_get(json_object_get(pool, "days"),
 							     (size_t)(from + k))) <= due;
 	json_object_set_new(pool, "next", json_integer(from + take));
-	if (!visible(p, rec_str(target, "nation")))
+	if (!svc_in_scope(p, &ESPEC_CAPABILITY_TARGETS, target))
 		return ST_OK;
 	long long people = want - on_time;
 	st->d[json_array_size(st->demands)] = (struct sched_demand){

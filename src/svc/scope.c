@@ -62,6 +62,11 @@ bool svc_in_scope(const struct principal *p, const struct espec *e, const json_t
 	return have && *value && strcmp(have, value) == 0;
 }
 
+bool svc_sees_nation(const struct principal *p, const char *nation)
+{
+	return role_scope(p->role) == SCOPE_ALL || (nation && strcmp(nation, p->nation) == 0);
+}
+
 /* Custody events: the role's event types, then its site or nation. */
 int svc_event_scope(const struct principal *p, const json_t *rec, const json_t *site,
 		    struct verr *err)
