@@ -87,6 +87,19 @@ struct colcoef {
 	double late, cost;
 };
 
+/* A growing array of @size-byte elements; zero-initialise but for size. */
+struct growing {
+	void *v;
+	size_t n, cap, size;
+};
+/* Room for one more element (counted in n), or NULL when out of memory. */
+void *model_grow(struct growing *g);
+
+/* Index @m->p (lookups, classes; checks its codes), then build the chains
+ * with their entries, draws and events (model.c).  -1 with @err set. */
+int model_index(struct model *m, char *err, size_t errlen);
+int model_build(struct model *m, char *err, size_t errlen);
+
 int model_site(const struct model *m, const char *code);   /* -1 when unknown */
 int model_item(const struct model *m, const char *code);
 /* Items of group @group: *@n of them from *@first in group_items. */
