@@ -49,8 +49,11 @@
  *                                              (from plan_result)
  *   COMPARE N LEVELS MAX_REL_DIFF WORST_LEVEL  (|ours - glpk| / max(1, |glpk|))
  *
- * STATUS is ok, time_limit (objectives of unsolved levels are nan) or
- * failed (the message goes to stderr, and the exit status is 1).  ours
+ * STATUS is ok, time_limit (objectives of unsolved levels are nan),
+ * no_optimum (glpk: a level's simplex ended without an optimum; the
+ * levels before it are reported and compared) or failed (the benchmark
+ * could not run: the message goes to stderr, and the exit status is 1).
+ * A line NOTE ours|glpk N TEXT says why a side did not finish.  ours
  * has no time limit of its own: its child is stopped after
  * BENCH_PLAN_OURS_LIMIT seconds (600), and then the parent reports the
  * wall time and the child's peak RSS from wait4.
@@ -74,8 +77,10 @@
 #define DEFAULT_SLACK 1e-9   /* relative slack of the rows that hold a level */
 #define FACE_TOL 1e-7        /* reduced costs below this x max |c| are zero */
 
-enum status { ST_OK, ST_TIME_LIMIT, ST_FAILED };
-static const char *const status_name[] = {"ok", "time_limit", "failed"};
+/* no_optimum: the baseline's simplex ended a level without an optimum
+ * (it says why); failed: the benchmark itself could not run. */
+enum status { ST_OK, ST_TIME_LIMIT, ST_NO_OPTIMUM, ST_FAILED };
+static const char *const status_name[] = {"ok", "time_limit", "no_optimum", "failed"};
 
 static const char *const level_name[PLAN_OBJ__COUNT] = {"P1", "P2", "P3", "P4", "lateness",
 							"cost"};
@@ -232,6 +237,18 @@ static void hold_by_face(glp_prob *P)
 	}
 }
 
+static const char *glp_status_name(int st)
+{
+	switch (st) {
+	case GLP_UNDEF: return "undefined";
+	case GLP_FEAS: return "feasible";
+	case GLP_INFEAS: return "infeasible";
+	case GLP_NOFEAS: return "no feasible solution";
+	case GLP_UNBND: return "unbounded";
+	default: return "?";
+	}
+}
+
 static void run_glpk(size_t n, struct report *rep)
 {
 	struct plan_problem p;
@@ -293,9 +310,10 @@ static void run_glpk(size_t n, struct report *rep)
 		}
 		if (rc != 0 || glp_get_status(P) != GLP_OPT) {
 			snprintf(rep->err, sizeof rep->err,
-				 "level %s: glp_simplex returned %d, status %d", level_name[l], rc,
-				 glp_get_status(P));
-			goto done;
+				 "level %s: glp_simplex returned %d, status %s", level_name[l], rc,
+				 glp_status_name(glp_get_status(P)));
+			rep->status = ST_NO_OPTIMUM;
+			break;
 		}
 		rep->obj[l] = glp_get_obj_val(P);
 		rep->levels = l + 1;
@@ -313,7 +331,7 @@ done:
 	rep->peak_rss_kb = maxrss_kb();
 	if (rep->status == ST_FAILED && !rep->err[0])
 		snprintf(rep->err, sizeof rep->err, "failed");
-	if (rep->status == ST_TIME_LIMIT)
+	if (rep->status != ST_OK)
 		rep->secs = now_s() - t0;
 	free(ind);
 	free(val);
@@ -418,8 +436,11 @@ static void print_result(const char *side, size_t n, const struct report *rep)
 		printf(" %.17g", rep->obj[l]);
 	printf("\n");
 	fflush(stdout);
-	if (rep->status == ST_FAILED || (rep->status == ST_TIME_LIMIT && rep->err[0]))
+	if (rep->status != ST_OK && rep->err[0]) {
 		fprintf(stderr, "bench-plan: %s, %zu lines: %s\n", side, n, rep->err);
+		if (rep->status != ST_FAILED)
+			printf("NOTE %s %zu %s\n", side, n, rep->err);
+	}
 	else
 		fprintf(stderr, "bench-plan: %s, %zu lines: generated in %.2f s, %s in %.2f s\n",
 			side, n, rep->gen_s, rep->status == ST_OK ? "solved" : "time limit",
