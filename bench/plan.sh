@@ -72,25 +72,8 @@ trap 'exit 143' TERM
 
 # Run a command in the background and wait for it, so that a signal reaches
 # the cleanup trap at once; its stdout is appended to $tmp/results.
-run_job() {
-  "$@" >>"$tmp/results" &
-  job_pid=$!
-  wait "$job_pid" || { job_pid=; die "$* failed"; }
-  job_pid=
-}
 
 # How busy the CPUs are for a second (other work skews the figures).
-cpu_busy() {
-  local a b
-  a=$(head -n1 /proc/stat 2>/dev/null) || { echo 0; return; }
-  sleep 1
-  b=$(head -n1 /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN {
-    na = split(a, x); split(b, y); tot = 0
-    for (i = 2; i <= na; i++) tot += y[i] - x[i]
-    idle = (y[5] - x[5]) + (y[6] - x[6])
-    printf "%.0f", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
-}
 
 : >"$tmp/results"
 busy=$(cpu_busy)
