@@ -28,9 +28,17 @@
 # rows' relative slack), BENCH_STRICT (0).
 set -euo pipefail
 
+SIZES=${BENCH_PLAN_SIZES-"1000 10000 100000"}
+if [ -z "${SIZES// /}" ]; then
+  echo "bench-plan: BENCH_PLAN_SIZES is empty: nothing to measure"
+  exit 0
+fi
+
+# The braces make bash read the whole script before running it, so that an
+# edit during a half-hour run cannot break the run.
+{
 cd "$(dirname "$0")/.."
 
-SIZES=${BENCH_PLAN_SIZES:-"1000 10000 100000"}
 STRICT=${BENCH_STRICT:-0}
 REL_TARGET=1e-6
 TIME_TARGET=10   # seconds at TIME_LINES lines
@@ -59,6 +67,7 @@ job_pid=
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# shellcheck disable=SC2317 # run by the traps below
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -69,11 +78,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Run a command in the background and wait for it, so that a signal reaches
-# the cleanup trap at once; its stdout is appended to $tmp/results.
-
-# How busy the CPUs are for a second (other work skews the figures).
 
 : >"$tmp/results"
 busy=$(cpu_busy)
@@ -242,3 +246,5 @@ if [ "$STRICT" = 1 ] && [ "$misses" -gt 0 ]; then
   echo "bench-plan: $misses target(s) missed (BENCH_STRICT=1)" >&2
   exit 1
 fi
+exit 0
+}
