@@ -4,6 +4,7 @@
 #   make run        build, create var/nsatu.db with the demo data, serve :8080
 #   make test       every suite: unit, store, API; again under ASan+UBSan; fuzz
 #   make bench-http the HTTP benchmark against nginx (not part of make test)
+#   make bench-web  the web UI's static files against nginx sending the same .gz files
 #   make bench-events  1 000 000 custody events through the batch API vs direct SQLite
 #   make bench-plan    the allocation optimiser vs GLPK's simplex on the same LP
 #
@@ -16,7 +17,7 @@ TESTPKGS:= check libcurl
 FUZZ_SECONDS ?= 30
 
 # Install dependencies first when any is missing (scripts/deps is idempotent).
-DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && test -f /usr/include/hpdf.h && test -f /usr/include/glpk.h && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v clang >/dev/null && test -f /usr/include/hpdf.h && test -f /usr/include/glpk.h && test -f web/node_modules/d3-geo/package.json && command -v chromium >/dev/null && echo yes)
 ifneq ($(DEPS_OK),yes)
   $(info Installing missing dependencies with scripts/deps ...)
   DEPS_RC := $(shell scripts/deps >&2; echo $$?)
@@ -69,13 +70,20 @@ endef
 $(eval $(call build_variant,release,build))
 $(eval $(call build_variant,asan,build/asan))
 
-.PHONY: all deps-ok run test test-unit test-api test-ha bench-http bench-events bench-plan clean lint
+.PHONY: all deps-ok web run test test-unit test-api test-ha test-e2e bench-http bench-web bench-events bench-plan clean lint
 
-all: build/nsatu
+all: build/nsatu web
+
+# The web UI: web/ and its npm libraries, assembled into build/web, which
+# `nsatu serve` finds beside build/nsatu (scripts/build-web).
+WEB_SRC := web/index.html $(shell find web/js web/css -type f 2>/dev/null)
+web: build/web/index.html
+build/web/index.html: $(WEB_SRC) scripts/build-web web/package-lock.json | deps-ok
+	@scripts/build-web
 
 deps-ok: ;
 
-run: build/nsatu
+run: build/nsatu web
 	@mkdir -p var
 	@if [ ! -f var/nsatu.db ]; then build/nsatu demo --db var/nsatu.db; \
 	 else build/nsatu demo --db var/nsatu.db --logins-only; fi
@@ -84,7 +92,7 @@ run: build/nsatu
 # Suites; tests/run prints a closing "N passed, N failed" line.
 test: build/nsatu build/unit-tests build/api-tests \
       build/asan/nsatu build/asan/unit-tests build/asan/api-tests build/fuzz-decode build/fuzz-csv \
-      build/fuzz-plan
+      build/fuzz-plan web
 	tests/run --fuzz-seconds $(FUZZ_SECONDS)
 
 test-unit: build/unit-tests
@@ -96,6 +104,11 @@ test-api: build/nsatu build/api-tests
 # PostgreSQL primary + synchronous standby, fail-over under load (also in make test).
 test-ha: build/nsatu
 	tests/ha.sh
+
+# Browser tests in headless chromium (also in make test); E2E=text runs only
+# the tests whose name contains it.  See tests/e2e/README.md.
+test-e2e: build/nsatu web
+	node tests/e2e/run.mjs $(E2E)
 
 # libFuzzer harness for the JSON request decoder (clang only).
 FUZZ_SRC := tests/fuzz/fuzz_decode.c src/http/decode.c $(wildcard src/core/*.c)
@@ -120,6 +133,9 @@ build/fuzz-plan: $(FUZZ_PLAN_SRC) $(HDRS) | deps-ok
 
 bench-http: build/nsatu build/bench-seed
 	bench/http.sh
+
+bench-web: build/nsatu web
+	bench/web.sh
 
 bench-events: build/nsatu build/bench-events-direct build/bench-events-client
 	bench/events.sh

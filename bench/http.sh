@@ -45,7 +45,7 @@ nginx_pid=
 wrk_pid=
 pg_started=
 
-# stop PID and wait_for CHECK TRIES PID
+# stop, wait_for, cpu_busy, nsatu_start, nginx_start, run_wrk, verdict
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -75,15 +75,8 @@ trap 'exit 143' TERM
 echo "== seeding $ITEMS items"
 "$SEED" "$tmp/bench.db" "$ITEMS"
 
-"$NSATU" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --port-file "$tmp/nsatu.port" \
-  --log-level warn --threads 2 >"$tmp/nsatu.log" 2>&1 &
-nsatu_pid=$!
-# shellcheck disable=SC2016 # expanded by eval in wait_for
-wait_for '[ -s "$tmp/nsatu.port" ]' 100 "$nsatu_pid" || die "nsatu did not start"
-nsatu_port=$(tr -d '[:space:]' <"$tmp/nsatu.port")
-base="http://127.0.0.1:$nsatu_port"
-wait_for "curl -fsS --max-time 2 -o /dev/null $base/healthz 2>/dev/null" 50 "$nsatu_pid" ||
-  die "nsatu does not answer on $base"
+nsatu_start nsatu_pid nsatu --db "$tmp/bench.db" --threads 2
+base=$nsatu_base
 
 token=$(curl -fsS --max-time 10 -X POST "$base/api/v1/sessions" \
   -H 'Content-Type: application/json' \
@@ -114,111 +107,29 @@ echo "== page: 50 items from $first after $walked rows, $(wc -c <"$tmp/www/page.
 
 # ---- nginx: a private instance serving the same body. ----------------------
 
-mkdir -p "$tmp/nginx/logs"
 chmod 755 "$tmp" "$tmp/www"
 chmod 644 "$tmp/www/page.json"
 
-start_nginx() {
-  local port=$1
-  cat >"$tmp/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
+# The rest of nginx's http { } block (nginx_start writes the shared part).
+page_conf() {
+  cat <<EOF
   types { }
   default_type application/json;
-  keepalive_timeout 65;
-  keepalive_requests 1000000;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
   server {
-    listen 127.0.0.1:$port;
+    listen 127.0.0.1:$1;
     root $tmp/www;
     location = /api/v1/items { try_files /page.json =404; }
   }
-}
 EOF
-  "$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -e "$tmp/nginx-error.log" 2>"$tmp/nginx-stderr.log" &
-  nginx_pid=$!
-  wait_for "curl -fsS --max-time 2 -o /dev/null 'http://127.0.0.1:$port$path' 2>/dev/null" 50 "$nginx_pid"
 }
-
-# nginx cannot report a port the kernel chose, so try random high ports that
-# nothing answers on until nginx binds one.
-nginx_port=
-for _ in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 40000))
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
-  if start_nginx "$port"; then nginx_port=$port; break; fi
-  stop "$nginx_pid"
-  nginx_pid=
-done
-[ -n "$nginx_port" ] || die "nginx did not start"
+nginx_start page_conf "$path" || die "nginx did not start"
 cmp -s <(curl -fsS --max-time 10 "http://127.0.0.1:$nginx_port$path") "$tmp/www/page.json" ||
   die "nginx does not serve the saved page"
 
 # ---- Measure. -------------------------------------------------------------
 
-# Convert a wrk duration ("812.00us", "4.51ms", "1.02s", "1.50m") to ms.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000;
-    else if (u == "m") n *= 60000; else if (u != "ms") exit 1
-    printf "%.2f", n }'
-}
-
-# wrk NAME OUT ARGS...: run wrk in the background and wait for it, so that
-# a signal reaches the cleanup trap at once instead of after the run.
-wrk_run() {
-  local name=$1 out=$2 secs=$3
-  shift 3
-  timeout $((secs + 30)) wrk "$@" >"$out" &
-  wrk_pid=$!
-  wait "$wrk_pid" || die "wrk against $name failed"
-  wrk_pid=
-}
-
-# run_wrk NAME URL [HEADER]: sets rps and p99 (ms); prints wrk's output.
-run_wrk() {
-  local name=$1 url=$2 out="$tmp/wrk-$1.txt"
-  local hdr=()
-  [ $# -ge 3 ] && hdr=(-H "$3")
-  if [ "$WARMUP" -gt 0 ]; then
-    wrk_run "$name" /dev/null "$WARMUP" -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${hdr[@]}" "$url"
-  fi
-  wrk_run "$name" "$out" "$SECONDS_RUN" -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency \
-    "${hdr[@]}" "$url"
-  sed 's/^/    /' "$out"
-  if grep -q 'Non-2xx or 3xx responses' "$out"; then
-    die "$name answered errors under load: $(grep 'Non-2xx' "$out")"
-  fi
-  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-  local raw
-  raw=$(awk '$1 == "99%" { print $2 }' "$out")
-  if [ -z "$rps" ] || [ -z "$raw" ]; then die "cannot read wrk's output for $name"; fi
-  p99=$(to_ms "$raw") || die "unknown latency unit in '$raw'"
-}
-
 # Both servers and wrk share this machine's CPUs, so other work skews the
 # figures: sample how busy the CPUs are for a second while ours are idle.
-cpu_busy() {
-  local a b
-  a=$(head -n1 /proc/stat 2>/dev/null) || { echo 0; return; }
-  sleep 1
-  b=$(head -n1 /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN {
-    na = split(a, x); split(b, y); tot = 0
-    for (i = 2; i <= na; i++) tot += y[i] - x[i]
-    idle = (y[5] - x[5]) + (y[6] - x[6])
-    printf "%.0f", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
-}
 busy=$(cpu_busy)
 if [ "$busy" -gt 10 ]; then
   echo "bench-http: warning: the CPUs were ${busy} % busy with other work before measuring; the figures will be noisy" >&2
@@ -240,14 +151,8 @@ if [ "${BENCH_PG:-1}" = 1 ]; then
   pg_url=$(tests/pg-cluster start "$tmp/pg") || die "PostgreSQL did not start"
   pg_started=1
   "$SEED" "$pg_url" "$ITEMS"
-  "$NSATU" serve --db "$pg_url" --listen 127.0.0.1:0 --port-file "$tmp/pg.port" \
-    --log-level warn --threads 2 >"$tmp/nsatu-pg.log" 2>&1 &
-  pg_nsatu_pid=$!
-  # shellcheck disable=SC2016 # expanded by eval in wait_for
-  wait_for '[ -s "$tmp/pg.port" ]' 100 "$pg_nsatu_pid" || die "nsatu on PostgreSQL did not start"
-  pg_base="http://127.0.0.1:$(tr -d '[:space:]' <"$tmp/pg.port")"
-  wait_for "curl -fsS --max-time 2 -o /dev/null $pg_base/healthz 2>/dev/null" 50 "$pg_nsatu_pid" ||
-    die "nsatu on PostgreSQL does not answer"
+  nsatu_start pg_nsatu_pid nsatu-pg --db "$pg_url" --threads 2
+  pg_base=$nsatu_base
   pg_token=$(curl -fsS --max-time 10 -X POST "$pg_base/api/v1/sessions" \
     -H 'Content-Type: application/json' \
     -d '{"username":"planner","password":"demo-planner-2026"}' | jq -er .token) ||
@@ -264,8 +169,6 @@ fi
 # ---- Report. --------------------------------------------------------------
 
 ratio=$(awk -v a="$nsatu_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-verdict() { awk -v x="$1" -v op="$2" -v t="$3" \
-  'BEGIN { ok = (op == ">=") ? x >= t : x < t; print ok ? "PASS" : "MISS" }'; }
 
 echo
 echo "HTTP benchmark: GET /api/v1/items?limit=50&cursor=... ($ITEMS items, $CONNS connections, ${SECONDS_RUN}s, $(nproc) CPUs, ${busy} % CPU busy before)"

@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -40,13 +42,40 @@ static void usage(FILE *f)
 		"  --document-key-file FILE key of transfer documents NSATU_DOCUMENT_KEY_FILE\n"
 		"  --trainee-key-file FILE  key of trainees' pseudonyms NSATU_TRAINEE_KEY_FILE\n"
 		"                           (DB.document-key; ./nsatu-document.key for PostgreSQL)\n"
-		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n");
+		"  --port-file FILE         write the bound port here (for --listen HOST:0)\n"
+		"  --web DIR                the web UI, built by make web  NSATU_WEB\n"
+		"                           (web/ beside the nsatu binary, when there; none: no UI)\n");
 }
 
 static const char *env_or(const char *name, const char *dflt)
 {
 	const char *v = getenv(name);
 	return v && *v ? v : dflt;
+}
+
+/*
+ * The UI that `make` built beside this binary (build/web for build/nsatu),
+ * when it is there; NULL otherwise: the server then answers the API only.
+ */
+static const char *default_web(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	struct stat st;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return NULL;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/web", exe) >= len || stat(buf, &st) != 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		log_msg(LOG_INFO, "no web UI", "none at %s/web; serving the API only", exe);
+		return NULL;
+	}
+	return buf;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -69,9 +98,11 @@ int cmd_serve(int argc, char **argv)
 		{"auth-cache-ms", required_argument, NULL, 'A'},
 		{"document-key-file", required_argument, NULL, 'K'},
 		{"trainee-key-file", required_argument, NULL, 'R'},
+		{"web", required_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *web = env_or("NSATU_WEB", NULL);
 	const char *listen = env_or("NSATU_LISTEN", "127.0.0.1:8080"), *db = NULL;
 	const char *threads = env_or("NSATU_THREADS", "0");
 	const char *max_body = env_or("NSATU_MAX_BODY", "1048576");
@@ -118,6 +149,7 @@ int cmd_serve(int argc, char **argv)
 		case 'A': auth_cache = optarg; break;
 		case 'K': doc_key_file = optarg; break;
 		case 'R': trainee_key_file = optarg; break;
+		case 'W': web = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -173,7 +205,13 @@ int cmd_serve(int argc, char **argv)
 	sodium_memzero(scfg.trainee_key, sizeof scfg.trainee_key);
 	if (!opened)
 		return EXIT_FAIL;
+	char web_default[PATH_MAX];
+	if (!web)
+		web = default_web(web_default, sizeof web_default);
+	else if (strcmp(web, "none") == 0)
+		web = NULL;
 	struct http_config hcfg = {
+		.web_dir = web,
 		.listen = listen, .threads = workers, .max_body = (size_t)n_body,
 		.max_batch_body = (size_t)n_batch,
 		.max_header = (size_t)n_header, .conn_timeout_s = (unsigned)n_timeout,

@@ -208,6 +208,14 @@ const char *check_instant(const char *s)
 	return NULL;
 }
 
+/* A day or an instant: the bounds of a time range in a query. */
+const char *check_date_or_instant(const char *s)
+{
+	if (check_date(s) && check_instant(s))
+		return "must be a date YYYY-MM-DD or a UTC time like 2026-11-27T15:20:02Z";
+	return NULL;
+}
+
 /* A UUID in its canonical text form, any version (clients should send
  * time-ordered UUIDv7s; random v4s are accepted too). */
 const char *check_uuid(const char *s)

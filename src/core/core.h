@@ -82,6 +82,13 @@ struct principal {
  * name such as "audit").  Deny by default: unknown names are denied. */
 bool perm_allows(enum role role, const char *resource, enum action act);
 
+/* The permission table row by row, for listing what a role may do (the
+ * API's schema): the resource of row @i, NULL past the last row. */
+const char *perm_resource(size_t i);
+/* The actions @role may take on @resource as letters in the order "rcud"
+ * ("r" read, "c" create, "u" update, "d" delete); "" for none. */
+void perm_letters(enum role role, const char *resource, char out[ACT__COUNT + 1]);
+
 /* ---- Field specifications. ------------------------------------------- */
 
 enum ftype {
@@ -133,6 +140,19 @@ struct espec {
 	const char *(*check)(const json_t *rec, const char **field);
 };
 
+/* Records of several kinds (a pledge's "kind"): the fields each kind owns
+ * and needs; a field its kind does not own stays empty. */
+struct espec_variant {
+	const char *value;                  /* the enum value, e.g. "funding" */
+	const char *const *fields;          /* the fields it owns, NULL-terminated */
+	const char *const *required;        /* of those, the ones it needs */
+};
+
+/* @e's kinds (terminated by a NULL value) and in *@by the enum field that
+ * chooses one; NULL for a record of one kind (entity.c). */
+const struct espec_variant *espec_variants(const struct espec *e, const char **by);
+extern const struct espec_variant PLEDGE_KINDS[];
+
 #define ROLE_BIT(r) (1u << (unsigned)(r))
 
 /* Item categories, NULL-terminated (entity.c). */
@@ -162,10 +182,21 @@ extern const char *const SHIPMENT_STATES[], *const ASSET_STATES[],
 	*const REPAIR_STATES[], *const EVENT_TYPES[];
 /* true when @role may record custody events of @type (before scope). */
 bool event_role_allows(enum role role, const char *type);
+/* The event types @role may record, in table order, into @out (at most
+ * @max; the strings are static); returns how many. */
+size_t event_types_for(enum role role, const char **out, size_t max);
 extern const struct espec *const ESPEC_ALL[];
 
 const struct espec *espec_find(const char *name);
 const struct fspec *espec_field(const struct espec *e, const char *name);
+
+/* The query parameters of the audit trail's list (GET /api/v1/audit) other
+ * than limit and cursor, ended by a NULL name (audit.c).  The service
+ * checks each value with fspec_parse_text; the OpenAPI test holds the
+ * document to them. */
+extern const struct fspec AUDIT_PARAMS[];
+/* The spec named @name in @list (ended by a NULL name), or NULL. */
+const struct fspec *fspec_find(const struct fspec *list, const char *name);
 
 enum vmode {
 	VM_CREATE,   /* full record: required fields present */
@@ -230,6 +261,7 @@ const char *check_date(const char *s);    /* YYYY-MM-DD, real date */
 const char *check_currency(const char *s); /* ISO 4217: three capital letters */
 const char *check_year(const char *s);    /* "1990" .. "2100" */
 const char *check_instant(const char *s); /* YYYY-MM-DDTHH:MM:SS[.mmm]Z */
+const char *check_date_or_instant(const char *s); /* a date or an instant, as above */
 const char *check_uuid(const char *s);    /* 8-4-4-4-12 lower-case hex */
 bool utf8_valid(const char *s, size_t n);
 

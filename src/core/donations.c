@@ -159,68 +159,58 @@ static const struct fspec pledge_fields[] = {
 	VERSION_FIELD,
 };
 
-/* Which fields each kind needs, and which it must leave empty. */
-static const struct {
-	const char *kind;
-	const char *required[4];
-} kind_fields[] = {
-	{"materiel", {"item", "quantity", "condition", NULL}},
-	{"funding", {"amount", "currency", "year", NULL}},
-	{"training_seats", {"course", "seats", NULL}},
-	{"repair_capacity", {"facility", "category", "slots", NULL}},
+/* Which fields each kind of pledge owns and which it needs; every field a
+ * kind does not own stays empty.  The API's schema lists the same table, so
+ * forms offer only a kind's own fields. */
+#define FIELDS(...) (const char *const[]){__VA_ARGS__, NULL}
+const struct espec_variant PLEDGE_KINDS[] = {
+	{"materiel", FIELDS("item", "quantity", "condition", "origin", "available_from",
+			    "only_coalition", "barred_sites"),
+	 FIELDS("item", "quantity", "condition")},
+	{"funding", FIELDS("amount", "currency", "year", "earmark_coalition", "earmark_category"),
+	 FIELDS("amount", "currency", "year")},
+	{"training_seats", FIELDS("course", "seats"), FIELDS("course", "seats")},
+	{"repair_capacity", FIELDS("facility", "category", "slots"),
+	 FIELDS("facility", "category", "slots")},
+	{NULL, NULL, NULL},
 };
+#undef FIELDS
 
-static const char *const kind_only[] = {
-	"item", "quantity", "condition", "origin", "available_from", "only_coalition",
-	"barred_sites", "amount", "currency",
-	"year", "earmark_coalition", "earmark_category", "course", "seats", "facility",
-	"category", "slots", NULL,
-};
-
-static bool kind_owns(const char *kind, const char *field)
+static bool listed(const char *const *list, const char *name)
 {
-	static const struct { const char *kind, *field; } extra[] = {
-		{"materiel", "origin"}, {"materiel", "available_from"},
-		{"materiel", "only_coalition"}, {"materiel", "barred_sites"},
-		{"funding", "earmark_coalition"}, {"funding", "earmark_category"},
-	};
-	for (size_t i = 0; i < N(kind_fields); i++) {
-		if (strcmp(kind_fields[i].kind, kind) != 0)
-			continue;
-		for (const char *const *f = kind_fields[i].required; *f; f++) {
-			if (strcmp(*f, field) == 0)
-				return true;
-		}
-	}
-	for (size_t i = 0; i < N(extra); i++) {
-		if (strcmp(extra[i].kind, kind) == 0 && strcmp(extra[i].field, field) == 0)
+	for (; *list; list++)
+		if (strcmp(*list, name) == 0)
 			return true;
-	}
 	return false;
 }
 
 static const char *pledge_check(const json_t *rec, const char **field)
 {
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	const struct espec_variant *mine = NULL;
 
 	*field = "kind";
 	if (!kind)
 		return "is required";
-	for (size_t i = 0; i < N(kind_fields); i++) {
-		if (strcmp(kind_fields[i].kind, kind) != 0)
-			continue;
-		for (const char *const *f = kind_fields[i].required; *f; f++) {
-			if (json_is_null(json_object_get(rec, *f)) || !json_object_get(rec, *f)) {
-				*field = *f;
-				return "is required for this kind of pledge";
-			}
+	for (const struct espec_variant *v = PLEDGE_KINDS; v->value; v++)
+		if (strcmp(v->value, kind) == 0)
+			mine = v;
+	if (!mine)
+		return "is not a kind of pledge";
+	for (const char *const *f = mine->required; *f; f++) {
+		if (json_is_null(json_object_get(rec, *f)) || !json_object_get(rec, *f)) {
+			*field = *f;
+			return "is required for this kind of pledge";
 		}
 	}
-	for (const char *const *f = kind_only; *f; f++) {
-		const json_t *v = json_object_get(rec, *f);
-		if (v && !json_is_null(v) && !kind_owns(kind, *f)) {
-			*field = *f;
-			return "does not belong to this kind of pledge";
+	/* Another kind's field, filled in: refused rather than dropped. */
+	for (const struct espec_variant *v = PLEDGE_KINDS; v->value; v++) {
+		for (const char *const *f = v->fields; *f; f++) {
+			const json_t *val = json_object_get(rec, *f);
+			if (val && !json_is_null(val) && !listed(mine->fields, *f)) {
+				*field = *f;
+				return "does not belong to this kind of pledge";
+			}
 		}
 	}
 	return NULL;

@@ -197,6 +197,19 @@ bool event_role_allows(enum role role, const char *type)
 	return false;
 }
 
+size_t event_types_for(enum role role, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	if (role < 0 || role >= ROLE__COUNT)
+		return 0;
+	for (size_t i = 0; i < sizeof event_roles / sizeof *event_roles && n < max; i++) {
+		if (event_roles[i].roles & ROLE_BIT(role))
+			out[n++] = event_roles[i].type;
+	}
+	return n;
+}
+
 #undef B
 
 static const char action_letters[ACT__COUNT] = {
@@ -244,4 +257,22 @@ bool perm_allows(enum role role, const char *resource, enum action act)
 		return cell && strchr(cell, action_letters[act]) != NULL;
 	}
 	return false;
+}
+
+const char *perm_resource(size_t i)
+{
+	return i < sizeof perms / sizeof *perms ? perms[i].resource : NULL;
+}
+
+void perm_letters(enum role role, const char *resource, char out[ACT__COUNT + 1])
+{
+	size_t n = 0;
+
+	/* Through perm_allows, so the letters can never say more than a
+	 * request would be allowed, and always in the order r, c, u, d. */
+	for (int a = 0; a < ACT__COUNT; a++) {
+		if (perm_allows(role, resource, (enum action)a))
+			out[n++] = action_letters[a];
+	}
+	out[n] = '\0';
 }

@@ -16,12 +16,9 @@ void h_audit_list(struct http_req *rq)
 		http_problem(rq, E_BAD_REQUEST, "format", "the audit trail is served as JSON only");
 		return;
 	}
-	if (a.q.nfilters) {
-		http_problem(rq, E_BAD_REQUEST, a.q.filters[0].field,
-			     "is not a parameter of the audit trail");
-		return;
-	}
-	rc = svc_audit_list(rq->svc, &rq->who, a.q.cursor, a.q.limit, &page, &err);
+	/* The other parameters (order, filters, ranges) are the service's to
+	 * check: it names an unknown one or a bad value. */
+	rc = svc_audit_list(rq->svc, &rq->who, &a.q, &page, &err);
 	if (rc == ST_INVALID)
 		http_problem(rq, E_BAD_REQUEST, err.field, "%s", err.reason);
 	else if (rc != ST_OK)

@@ -21,6 +21,7 @@ struct http_config {
 	size_t max_header;         /* bytes of request line and headers */
 	unsigned conn_timeout_s;   /* idle connections are closed after this */
 	unsigned body_timeout_s;   /* a body must arrive whole within this */
+	const char *web_dir;       /* the web UI (make web's build/web); NULL: none */
 };
 
 struct http_server;

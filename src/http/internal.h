@@ -16,6 +16,7 @@ typedef void (*http_handler)(struct http_req *rq);
 enum {
 	R_PUBLIC = 1u << 0,
 	R_BATCH = 1u << 1,   /* takes a large body (up to max_batch_body) */
+	R_TAIL = 1u << 2,    /* the last {param} takes the rest of the path, '/'s too */
 };
 
 struct route {
@@ -66,6 +67,9 @@ struct http_req {
 	/* A large parsed body to release once the answer is on its way (a
 	 * batch's tree takes milliseconds to free). */
 	json_t *keep;
+	/* A file of the web UI (static.c), sent from memory instead of out. */
+	const struct web_file *web;
+	bool web_gz, web_index;
 };
 
 /* ---- Responses (reply.c, problem.c). --------------------------------------- */
@@ -208,6 +212,7 @@ void h_readiness(struct http_req *rq);
 void h_target_readiness(struct http_req *rq);
 void h_training_schedule(struct http_req *rq);
 void h_import(struct http_req *rq);
+void h_schema(struct http_req *rq);  /* h_schema.c: GET /api/v1/schema */
 /* A report route (report.c): the query parameters it takes (format
  * included), the service call, the table of its CSV/XLSX form, and the
  * query or path parameter whose "invalid" means "no such resource" (404),
@@ -228,6 +233,22 @@ void h_scan(struct http_req *rq);
 
 /* true when @method @path is a route that takes a large body (R_BATCH). */
 bool http_route_is_batch(const char *method, const char *path);
+
+/* ---- The web UI (static.c). ----------------------------------------------- */
+
+struct http_web;
+struct web_file;
+/* Read the UI under @dir into memory: ST_OK, or ST_INVALID with @err. */
+int http_web_load(const char *dir, struct http_web **out, char *err, size_t errlen);
+void http_web_free(struct http_web *w);
+/* The digest in the UI's URLs (/static/BUILD/...), or NULL without a UI. */
+const char *http_web_build(const struct http_web *w);
+/* GET / and GET /static/{build}/{file}: the UI's page and its files. */
+void h_ui_index(struct http_req *rq);
+void h_ui_file(struct http_req *rq);
+/* The response for a request http_web_serve answered with a file. */
+struct MHD_Response *http_web_response(const struct http_req *rq);
+const struct http_web *http_server_web(const struct http_server *srv);
 
 /* In-flight request count (server.c), for /metrics. */
 long http_in_flight(const struct http_server *srv);

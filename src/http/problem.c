@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct {
 	int status;
@@ -46,23 +47,22 @@ static json_t *safe_string(const char *s)
 	return v ? v : json_string("(not valid UTF-8)");
 }
 
-void http_problem(struct http_req *rq, enum http_err e, const char *field,
-		  const char *fmt, ...)
+#define DETAIL_MAX 512
+
+/* The problem document of @e with @reason (and @field, when one is at
+ * fault), its detail also written to @detail; NULL on OOM, which
+ * http_reply_json answers as a bare 500. */
+static json_t *problem_new(struct http_req *rq, enum http_err e, const char *field,
+			   const char *reason, char detail[DETAIL_MAX])
 {
-	char type[80], detail[512];
-	va_list ap;
+	char type[80];
 	json_t *body;
 
-	char reason[400];
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof reason, fmt, ap);
-	va_end(ap);
 	/* With a field, the detail reads "field: reason"; "errors" holds both. */
 	if (field && *field)
-		snprintf(detail, sizeof detail, "%s: %s", field, reason);
+		snprintf(detail, DETAIL_MAX, "%s: %s", field, reason);
 	else
-		snprintf(detail, sizeof detail, "%s", reason);
+		snprintf(detail, DETAIL_MAX, "%s", reason);
 	snprintf(type, sizeof type, "urn:nsatu:problem:%s", registry[e].slug);
 	body = json_pack("{s:s, s:s, s:i, s:o, s:o}", "type", type, "title",
 			 registry[e].title, "status", registry[e].status, "detail",
@@ -73,10 +73,61 @@ void http_problem(struct http_req *rq, enum http_err e, const char *field,
 				    json_pack("[{s:o, s:o}]", "field", safe_string(field),
 					      "reason", safe_string(reason)));
 	}
+	return body;
+}
+
+static void problem_send(struct http_req *rq, enum http_err e, json_t *body,
+			 const char *detail)
+{
 	http_reply_json(rq, registry[e].status, body);
 	rq->ctype = "application/problem+json";
 	if (e == E_INTERNAL)
 		log_msg(LOG_ERROR, "internal error", "%s %s: %s", rq->method, rq->path, detail);
+}
+
+void http_problem(struct http_req *rq, enum http_err e, const char *field,
+		  const char *fmt, ...)
+{
+	char reason[400], detail[DETAIL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	problem_send(rq, e, problem_new(rq, e, field, reason, detail), detail);
+}
+
+/*
+ * A stale If-Match.  On a route about one record (an entity and an {id})
+ * the answer says who changed it last, when, and its version now
+ * ("changed_by", "changed_at", "current_version"), so the user can judge
+ * what they would overwrite.  When that cannot be told (no audit record,
+ * a record the caller may not read, a busy database) the plain answer
+ * stands.
+ */
+static void precondition_failed(struct http_req *rq)
+{
+	const struct route *r = rq->route;
+	struct svc_change ch;
+	char reason[400], detail[DETAIL_MAX];
+	json_t *body;
+
+	if (!r || !r->entity || !strstr(r->pattern, "{id}") || !rq->authed ||
+	    svc_rec_last_change(rq->svc, &rq->who, r->entity, rq->args[0], &ch) != ST_OK) {
+		http_problem(rq, E_PRECONDITION, NULL,
+			     "the record was changed by someone else; reload it and try again");
+		return;
+	}
+	snprintf(reason, sizeof reason,
+		 "the record was changed by %s at %s (now version %lld); reload it and try again",
+		 ch.actor, ch.at, (long long)ch.version);
+	body = problem_new(rq, E_PRECONDITION, NULL, reason, detail);
+	if (body) {
+		json_object_set_new(body, "changed_by", safe_string(ch.actor));
+		json_object_set_new(body, "changed_at", safe_string(ch.at));
+		json_object_set_new(body, "current_version", json_integer(ch.version));
+	}
+	problem_send(rq, E_PRECONDITION, body, detail);
 }
 
 void http_reply_status(struct http_req *rq, int st, const struct verr *err)
@@ -102,8 +153,7 @@ void http_reply_status(struct http_req *rq, int st, const struct verr *err)
 				     "the record is still referenced or its key is taken");
 		return;
 	case ST_PRECONDITION:
-		http_problem(rq, E_PRECONDITION, NULL,
-			     "the record was changed by someone else; reload it and try again");
+		precondition_failed(rq);
 		return;
 	case ST_UNAUTHORIZED:
 		http_problem(rq, E_UNAUTHORIZED, NULL, "log in to get a valid bearer token");

@@ -22,12 +22,16 @@
 	{"DELETE", "/api/v1/" path "/{id}", h_rec_delete, &spec, 0}
 
 static const struct route routes[] = {
+	/* The web UI (static.c): its page, and its files under a build digest. */
+	{"GET", "/", h_ui_index, NULL, R_PUBLIC},
+	{"GET", "/static/{build}/{file}", h_ui_file, NULL, R_PUBLIC | R_TAIL},
 	{"GET", "/healthz", h_healthz, NULL, R_PUBLIC},
 	{"GET", "/metrics", h_metrics, NULL, R_PUBLIC},
 	{"POST", "/api/v1/sessions", h_session_create, NULL, R_PUBLIC},
 	{"GET", "/api/v1/sessions/current", h_session_get, NULL, 0},
 	{"DELETE", "/api/v1/sessions/current", h_session_delete, NULL, 0},
 	{"POST", "/api/v1/sessions/current/password", h_session_password, NULL, 0},
+	{"GET", "/api/v1/schema", h_schema, NULL, 0},
 	RECORD_ROUTES("nations", ESPEC_NATIONS),
 	RECORD_ROUTES("sites", ESPEC_SITES),
 	RECORD_ROUTES("coalitions", ESPEC_COALITIONS),
@@ -150,8 +154,9 @@ size_t http_route_index(const struct route *r)
 	return r ? (size_t)(r - routes) : NROUTES;
 }
 
-/* Match @path against @pattern, capturing {params} into @args. */
-static bool path_matches(const char *pattern, const char *path,
+/* Match @path against @pattern, capturing {params} into @args; with @tail
+ * the last {param} takes the rest of the path. */
+static bool path_matches(const char *pattern, const char *path, bool tail,
 			 char args[HTTP_MAX_ARGS][128])
 {
 	int nargs = 0;
@@ -159,7 +164,7 @@ static bool path_matches(const char *pattern, const char *path,
 	while (*pattern && *path) {
 		if (*pattern == '{') {
 			const char *pend = strchr(pattern, '}');
-			size_t n = strcspn(path, "/");
+			size_t n = tail && pend && !pend[1] ? strlen(path) : strcspn(path, "/");
 
 			if (!pend || n == 0 || n >= 128 || nargs == HTTP_MAX_ARGS)
 				return false;
@@ -180,7 +185,7 @@ bool http_route_is_batch(const char *method, const char *path)
 
 	for (size_t i = 0; i < NROUTES; i++) {
 		if ((routes[i].flags & R_BATCH) && strcmp(routes[i].method, method) == 0 &&
-		    path_matches(routes[i].pattern, path, args))
+		    path_matches(routes[i].pattern, path, false, args))
 			return true;
 	}
 	return false;
@@ -198,7 +203,7 @@ const struct route *http_route_match(struct http_req *rq, const char *method,
 	if (allow_len)
 		allow[0] = '\0';
 	for (size_t i = 0; i < NROUTES; i++) {
-		if (!path_matches(routes[i].pattern, path, args))
+		if (!path_matches(routes[i].pattern, path, routes[i].flags & R_TAIL, args))
 			continue;
 		if (strcmp(routes[i].method, want) == 0) {
 			memcpy(rq->args, args, sizeof args);

@@ -28,7 +28,10 @@ struct http_server {
 	unsigned port;
 	_Atomic long in_flight;
 	_Atomic bool stopping;   /* set by http_stop: new requests get 503 */
+	struct http_web *web;    /* the UI's files, or NULL */
 };
+
+const struct http_web *http_server_web(const struct http_server *srv) { return srv->web; }
 
 long http_in_flight(const struct http_server *srv) { return srv->in_flight; }
 unsigned http_port(const struct http_server *srv) { return srv->port; }
@@ -47,10 +50,15 @@ static enum MHD_Result send_reply(struct http_req *rq)
 	enum MHD_Result ret;
 	char num[24];
 
-	r = MHD_create_response_from_buffer(rq->out_len, rq->out, MHD_RESPMEM_MUST_FREE);
+	if (rq->web) {
+		r = http_web_response(rq);
+	} else {
+		r = MHD_create_response_from_buffer(rq->out_len, rq->out, MHD_RESPMEM_MUST_FREE);
+		if (r)
+			rq->out = NULL;
+	}
 	if (!r)
 		return MHD_NO;
-	rq->out = NULL;
 	add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rq->ctype);
 	add_header(r, MHD_HTTP_HEADER_ETAG, rq->etag);
 	add_header(r, MHD_HTTP_HEADER_LOCATION, rq->location);
@@ -66,7 +74,9 @@ static enum MHD_Result send_reply(struct http_req *rq)
 	if (rq->close)
 		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	/* Records are scoped per user: no shared cache may keep them. */
-	add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rq->no_store ? "no-store" : "private, no-cache");
+	if (!rq->web)
+		add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+			   rq->no_store ? "no-store" : "private, no-cache");
 	ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -449,11 +459,19 @@ int http_start(const struct http_config *cfg, struct svc *svc,
 	}
 	srv->svc = svc;
 	srv->cfg = *cfg;
+	if (cfg->web_dir && (rc = http_web_load(cfg->web_dir, &srv->web, errbuf, errlen)) != ST_OK) {
+		char why[256];
+		snprintf(why, sizeof why, "%s", errbuf);
+		snprintf(errbuf, errlen, "web UI in %s: %s", cfg->web_dir, why);
+		free(srv);
+		return rc;
+	}
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 2;
 	}
 	if ((rc = open_listener(cfg->listen, &srv->listen_fd, &srv->port, errbuf, errlen)) != ST_OK) {
+		http_web_free(srv->web);
 		free(srv);
 		return rc;
 	}
@@ -472,6 +490,7 @@ int http_start(const struct http_config *cfg, struct svc *svc,
 	if (!srv->daemon) {
 		snprintf(errbuf, errlen, "libmicrohttpd failed to start on %s", cfg->listen);
 		close(srv->listen_fd);
+		http_web_free(srv->web);
 		free(srv);
 		return ST_INTERNAL;
 	}
@@ -501,5 +520,6 @@ void http_stop(struct http_server *srv, unsigned grace_s)
 			(long)srv->in_flight, grace_s);
 	/* libmicrohttpd closes the listen socket it was given. */
 	MHD_stop_daemon(srv->daemon);
+	http_web_free(srv->web);
 	free(srv);
 }

@@ -1,4 +1,4 @@
-/* sql.c - SQL text for generic record operations; see sql.h. */
+/* sql.c - SQL text for generic record operations and the audit list; see sql.h. */
 #include "sql.h"
 
 #include <stdarg.h>
@@ -156,5 +156,90 @@ bool sql_rec_delete(struct sql *q, enum sql_dialect d, const struct espec *e)
 	param(q);
 	add(q, " AND version=");
 	param(q);
+	return q->ok;
+}
+
+/* One condition "column op ?": the column is ours, the value a parameter. */
+static void cond_text(struct sql *q, const char *column, const char *op, const char *value,
+		      struct sql_arg *args)
+{
+	add(q, " AND %s%s", column, op);
+	param(q);
+	args[q->nparams - 1] = (struct sql_arg){.text = value};
+}
+
+static void cond_num(struct sql *q, const char *op, int64_t value, struct sql_arg *args)
+{
+	add(q, " AND seq%s", op);
+	param(q);
+	args[q->nparams - 1] = (struct sql_arg){.num = value};
+}
+
+/* " ORDER BY @col[ DESC]". */
+static void order_by(struct sql *q, const char *col, bool desc)
+{
+	put(q, " ORDER BY ");
+	put(q, col);
+	if (desc)
+		put(q, " DESC");
+}
+
+bool sql_audit_scan(struct sql *q, enum sql_dialect d, const struct store_audit_query *aq,
+		    struct sql_arg *args, int *nargs)
+{
+	/* Times compare as text.  PostgreSQL compares text in the database's
+	 * collation, which need not be bytewise; the index audit_at is
+	 * declared COLLATE "C" (migration 8) to serve this comparison. */
+	const char *at = d == SQL_PG ? "at COLLATE \"C\"" : "at";
+	bool equal = aq->actor || aq->action || aq->entity || aq->entity_id;
+	/*
+	 * With an equality filter its index (migration 8: column, seq) is
+	 * walked in seq order from the cursor on, and a time range only
+	 * filters.  A time range alone is different: walking seq would read
+	 * every record between the newest (or oldest) and the range, and no
+	 * planner can tell how many that is.  So the range's seqs are read
+	 * from audit_at alone (SQLite's index holds the rowid; PostgreSQL's is
+	 * on (at, seq)), the page's seqs are kept, and only those rows are
+	 * read.  SQLite is told the index; PostgreSQL orders by seq + 0, which
+	 * no index gives, so that it does not walk the primary key instead.
+	 */
+	bool by_time = (aq->at_min || aq->at_max) && !equal;
+
+	start(q, d);
+	put(q, "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash,"
+	       " hash FROM audit WHERE ");
+	if (by_time)
+		put(q, d == SQL_PG ? "seq IN (SELECT seq FROM audit WHERE "
+				   : "seq IN (SELECT seq FROM audit INDEXED BY audit_at WHERE ");
+	put(q, "TRUE");
+	if (aq->actor)
+		cond_text(q, "actor", "=", aq->actor, args);
+	if (aq->action)
+		cond_text(q, "action", "=", aq->action, args);
+	if (aq->entity)
+		cond_text(q, "entity", "=", aq->entity, args);
+	if (aq->entity_id)
+		cond_text(q, "entity_id", "=", aq->entity_id, args);
+	if (aq->at_min)
+		cond_text(q, at, ">=", aq->at_min, args);
+	if (aq->at_max)
+		cond_text(q, at, "<=", aq->at_max, args);
+	if (aq->seq_min)
+		cond_num(q, ">=", aq->seq_min, args);
+	if (aq->seq_max)
+		cond_num(q, "<=", aq->seq_max, args);
+	if (aq->after)
+		cond_num(q, aq->desc ? "<" : ">", aq->after, args);
+	*nargs = q->nparams;
+	if (by_time)
+		order_by(q, d == SQL_PG ? "seq + 0" : "seq", aq->desc);
+	else
+		order_by(q, "seq", aq->desc);
+	put(q, " LIMIT ");
+	param(q);
+	if (by_time) {
+		put(q, ")");
+		order_by(q, "seq", aq->desc);
+	}
 	return q->ok;
 }

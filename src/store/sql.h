@@ -1,6 +1,7 @@
 /*
- * sql.h - SQL text for the generic record operations, shared by the
- * backends of src/store (internal to this module).
+ * sql.h - SQL text for the generic record operations and the audit
+ * trail's listing, shared by the backends of src/store (internal to this
+ * module).
  *
  * Statements are built from an entity's field spec: the table and columns
  * are named as the spec says, parameters are numbered in order of
@@ -13,6 +14,7 @@
 #include "store.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum sql_dialect {
 	SQL_SQLITE,  /* parameters ?1, ?2, ... */
@@ -41,6 +43,24 @@ bool sql_rec_insert(struct sql *q, enum sql_dialect d, const struct espec *e);
 bool sql_rec_update(struct sql *q, enum sql_dialect d, const struct espec *e);
 /* DELETE WHERE key = $1 AND version = $2. */
 bool sql_rec_delete(struct sql *q, enum sql_dialect d, const struct espec *e);
+
+/* One parameter of a statement: text, or (when @text is NULL) a number. */
+struct sql_arg {
+	const char *text;
+	int64_t num;
+};
+
+#define SQL_AUDIT_ARGS 10
+
+/*
+ * SELECT the audit records @aq selects, every column, in its order: a
+ * condition only for what @aq gives, so that each combination is planned
+ * on its own.  The parameters go to @args (*@nargs of them, at most
+ * SQL_AUDIT_ARGS); the LIMIT is parameter *@nargs + 1, for the backend to
+ * bind (SQLite: -1 for none).
+ */
+bool sql_audit_scan(struct sql *q, enum sql_dialect d, const struct store_audit_query *aq,
+		    struct sql_arg *args, int *nargs);
 
 /* true when @f is one of @e's fields (not another entity's). */
 bool sql_field_of(const struct espec *e, const struct fspec *f);

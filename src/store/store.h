@@ -107,6 +107,26 @@ struct store_stats {
 /* Called once per audit record in order; return non-zero to stop. */
 typedef int (*store_audit_cb)(const struct audit_rec *rec, void *arg);
 
+/*
+ * Which audit records audit_scan reads, and in which order.  Zeroed: every
+ * record, oldest first.  Only the conditions given reach the SQL, so each
+ * combination is its own statement and the planner picks the index for it
+ * (migration 8 indexes actor, action, entity and entity_id each with seq,
+ * and at).
+ */
+struct store_audit_query {
+	bool desc;                 /* newest first (seq descending) */
+	int64_t after;             /* the last seq of the page before: only records past
+				    * it in this order (asc: seq > after, desc:
+				    * seq < after); 0: from the start */
+	int64_t seq_min, seq_max;  /* inclusive bounds on seq; 0: none */
+	const char *actor, *action, *entity, *entity_id;  /* equal to; NULL: any */
+	const char *at_min, *at_max;  /* inclusive bounds on at, compared as text, so
+				       * in the stored form YYYY-MM-DDTHH:MM:SS.mmmZ;
+				       * NULL: none */
+	size_t limit;              /* at most this many; 0: all */
+};
+
 struct store_ops {
 	const char *name;
 
@@ -150,9 +170,16 @@ struct store_ops {
 	/* The last record's seq and hash; seq 0 and "" for an empty trail. */
 	int (*audit_head)(struct store_tx *tx, int64_t *seq, char hash[STORE_HASH_HEX]);
 	int (*audit_append)(struct store_tx *tx, const struct audit_rec *rec);
-	/* Records with seq > @after in order, at most @limit (0: all). */
-	int (*audit_scan)(struct store_tx *tx, int64_t after, size_t limit,
+	/* The records @q selects, in its order, to @cb one by one.  A page
+	 * costs the same at any depth: the scan seeks to @q->after. */
+	int (*audit_scan)(struct store_tx *tx, const struct store_audit_query *q,
 			  store_audit_cb cb, void *arg);
+	/* The latest record about @entity's record @entity_id into *@out: seq,
+	 * at, actor, action, entity, entity_id and the hashes (before and after
+	 * are not read; they stay NULL).  ST_NOT_FOUND when none names it.  An
+	 * index on (entity, entity_id, seq) makes it a lookup. */
+	int (*audit_last)(struct store_tx *tx, const char *entity, const char *entity_id,
+			  struct audit_rec *out);
 
 	int (*token_put)(struct store_tx *tx, const struct token_rec *t);
 	int (*token_get)(struct store_tx *tx, const char *hash, struct token_rec *t);
@@ -221,6 +248,7 @@ int store_run(struct store *s, enum store_mode mode, store_work_fn fn, void *arg
 #define store_audit_head(tx, ...) STORE_CALL(tx, audit_head, __VA_ARGS__)
 #define store_audit_append(tx, ...) STORE_CALL(tx, audit_append, __VA_ARGS__)
 #define store_audit_scan(tx, ...) STORE_CALL(tx, audit_scan, __VA_ARGS__)
+#define store_audit_last(tx, ...) STORE_CALL(tx, audit_last, __VA_ARGS__)
 #define store_token_put(tx, ...) STORE_CALL(tx, token_put, __VA_ARGS__)
 #define store_token_get(tx, ...) STORE_CALL(tx, token_get, __VA_ARGS__)
 #define store_token_revoke(tx, ...) STORE_CALL(tx, token_revoke, __VA_ARGS__)

@@ -10,6 +10,7 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,10 +80,9 @@ int svc_audit_write(struct store_tx *tx, const struct principal *p,
 /* ---- Listing. ------------------------------------------------------------ */
 
 struct list_ctx {
-	int64_t after;
-	size_t limit;
+	struct store_audit_query q;  /* what the query asks for, limit + 1 */
+	char at_min[32], at_max[32];
 	json_t *items;
-	int64_t last_seq;
 	int failed;
 };
 
@@ -105,7 +105,6 @@ static int list_one(const struct audit_rec *r, void *arg)
 		ctx->failed = 1;
 		return 1;
 	}
-	ctx->last_seq = r->seq;
 	return 0;
 }
 
@@ -115,32 +114,115 @@ static int list_work(struct store_tx *tx, void *arg)
 
 	json_array_clear(ctx->items);
 	ctx->failed = 0;
-	ctx->last_seq = 0;
-	int rc = store_audit_scan(tx, ctx->after, ctx->limit + 1, list_one, ctx);
+	int rc = store_audit_scan(tx, &ctx->q, list_one, ctx);
 	return rc == ST_OK && ctx->failed ? ST_INTERNAL : rc;
 }
 
-int svc_audit_list(struct svc *svc, const struct principal *p, const char *cursor,
-		   size_t limit, json_t **page, struct verr *err)
+/* A bound of a time range in the form `at` is stored in, so that the two
+ * compare as text: a date counts from its first millisecond (@upper false)
+ * or to its last, a time without milliseconds likewise to its whole
+ * second.  @s passed check_date_or_instant. */
+static void time_bound(const char *s, bool upper, char out[32])
+{
+	size_t n = strlen(s);
+
+	if (n == 10)
+		snprintf(out, 32, "%.10sT%s", s, upper ? "23:59:59.999Z" : "00:00:00.000Z");
+	else if (n == 20)
+		snprintf(out, 32, "%.19s%s", s, upper ? ".999Z" : ".000Z");
+	else
+		snprintf(out, 32, "%.24s", s);
+}
+
+/* One parameter of AUDIT_PARAMS into ctx->q; the query's text stays
+ * referenced, so it must outlive the listing. */
+static int take_param(struct list_ctx *ctx, const struct svc_filter *p, struct verr *err)
+{
+	const struct fspec *f = fspec_find(AUDIT_PARAMS, p->field);
+	struct store_audit_query *q = &ctx->q;
+	json_t *v;
+	int rc;
+
+	if (!f)
+		return verr_set(err, p->field, "is not a parameter of the audit trail");
+	if ((rc = fspec_parse_text(f, p->value, &v, err)) != ST_OK)
+		return rc;
+	if (strcmp(f->name, "order") == 0) {
+		q->desc = strcmp(p->value, "desc") == 0;
+	} else if (strcmp(f->name, "actor") == 0) {
+		q->actor = p->value;
+	} else if (strcmp(f->name, "action") == 0) {
+		q->action = p->value;
+	} else if (strcmp(f->name, "entity") == 0) {
+		q->entity = p->value;
+	} else if (strcmp(f->name, "entity_id") == 0) {
+		q->entity_id = p->value;
+	} else if (strcmp(f->name, "from") == 0) {
+		time_bound(p->value, false, ctx->at_min);
+		q->at_min = ctx->at_min;
+	} else if (strcmp(f->name, "to") == 0) {
+		time_bound(p->value, true, ctx->at_max);
+		q->at_max = ctx->at_max;
+	} else if (strcmp(f->name, "seq_from") == 0) {
+		q->seq_min = json_integer_value(v);
+	} else {
+		q->seq_max = json_integer_value(v);
+	}
+	json_decref(v);
+	return ST_OK;
+}
+
+/* The cursor names the order it was made for ("asc:SEQ" or "desc:SEQ"):
+ * the same seq means another place in the other order.  A bare SEQ is
+ * a cursor from before there was an order: ascending. */
+static int take_cursor(struct list_ctx *ctx, const char *cursor, struct verr *err)
+{
+	const char *order = ctx->q.desc ? "desc" : "asc";
+	char key[48], *num = key, *colon, *end;
+
+	if (svc_cursor_decode(cursor, key, sizeof key) != ST_OK)
+		return verr_set(err, "cursor", "is not a cursor from this list");
+	if ((colon = strchr(key, ':'))) {
+		*colon = '\0';
+		num = colon + 1;
+		if (strcmp(key, "asc") != 0 && strcmp(key, "desc") != 0)
+			return verr_set(err, "cursor", "is not a cursor from this list");
+	}
+	if (strcmp(colon ? key : "asc", order) != 0)
+		return verr_set(err, "cursor", "belongs to another order (%s); start again "
+				"without it", colon ? key : "asc");
+	errno = 0;
+	ctx->q.after = strtoll(num, &end, 10);
+	if (errno || end == num || *end || ctx->q.after < 1)
+		return verr_set(err, "cursor", "is not a cursor from this list");
+	return ST_OK;
+}
+
+int svc_audit_list(struct svc *svc, const struct principal *p, const struct svc_list *in,
+		   json_t **page, struct verr *err)
 {
 	struct list_ctx ctx = {0};
-	char key[32], next[64];
+	size_t limit = in->limit ? in->limit : SVC_DEFAULT_LIMIT;
+	char key[32], next[80];
 	int rc;
 
 	*page = NULL;
 	if (!perm_allows(p->role, "audit", ACT_READ))
 		return ST_FORBIDDEN;
-	if (limit == 0)
-		limit = SVC_DEFAULT_LIMIT;
 	if (limit > SVC_MAX_LIMIT)
 		return verr_set(err, "limit", "must be between 1 and %d", SVC_MAX_LIMIT);
-	if (cursor) {
-		char *end;
-		if (svc_cursor_decode(cursor, key, sizeof key) != ST_OK ||
-		    (ctx.after = strtoll(key, &end, 10)) < 0 || *end || end == key)
-			return verr_set(err, "cursor", "is not a cursor from this list");
+	for (size_t i = 0; i < in->nfilters; i++) {
+		if ((rc = take_param(&ctx, &in->filters[i], err)) != ST_OK)
+			return rc;
 	}
-	ctx.limit = limit;
+	if (in->cursor && (rc = take_cursor(&ctx, in->cursor, err)) != ST_OK)
+		return rc;
+	if (ctx.q.at_min && ctx.q.at_max && strcmp(ctx.q.at_min, ctx.q.at_max) > 0)
+		return verr_set(err, "from", "must not be after to");
+	if (ctx.q.seq_min && ctx.q.seq_max && ctx.q.seq_min > ctx.q.seq_max)
+		return verr_set(err, "seq_from", "must not be greater than seq_to");
+	/* One more than asked: whether there is a next page. */
+	ctx.q.limit = limit + 1;
 	if (!(ctx.items = json_array()))
 		return ST_INTERNAL;
 	rc = store_run(svc->store, STORE_READ, list_work, &ctx);
@@ -152,7 +234,7 @@ int svc_audit_list(struct svc *svc, const struct principal *p, const char *curso
 	if (json_array_size(ctx.items) > limit) {
 		json_array_remove(ctx.items, limit);
 		json_t *last = json_array_get(ctx.items, limit - 1);
-		snprintf(key, sizeof key, "%lld",
+		snprintf(key, sizeof key, "%s:%lld", ctx.q.desc ? "desc" : "asc",
 			 (long long)json_integer_value(json_object_get(last, "seq")));
 		if (svc_cursor_encode(key, next, sizeof next) == ST_OK)
 			next_json = json_string(next);
@@ -210,6 +292,7 @@ static int verify_one(const struct audit_rec *r, void *arg)
 
 static int verify_work(struct store_tx *tx, void *arg)
 {
+	static const struct store_audit_query all;  /* every record, in order */
 	struct verify_ctx *v = arg;
 	struct svc_audit_check *out = v->out;
 	char head_hash[STORE_HASH_HEX];
@@ -219,7 +302,7 @@ static int verify_work(struct store_tx *tx, void *arg)
 	memset(out, 0, sizeof *out);
 	v->expect_seq = 1;
 	v->prev_hash[0] = '\0';
-	if ((rc = store_audit_scan(tx, 0, 0, verify_one, v)) != ST_OK || out->bad_seq)
+	if ((rc = store_audit_scan(tx, &all, verify_one, v)) != ST_OK || out->bad_seq)
 		return rc;
 	if ((rc = store_audit_head(tx, &head_seq, head_hash)) != ST_OK)
 		return rc;

@@ -160,7 +160,7 @@ int svc_copy(struct store *from, struct store *to, FILE *progress, char *errbuf,
 			fprintf(progress, "  %-22s %8zu records\n", (*e)->name, n);
 	}
 	if (rc == ST_OK) {
-		rc = store_audit_scan(src, 0, 0, take_audit, a);
+		rc = store_audit_scan(src, &(struct store_audit_query){0}, take_audit, a);
 		if (rc == ST_OK)
 			rc = a->rc;
 		if (rc == ST_OK)

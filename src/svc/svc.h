@@ -132,6 +132,23 @@ int svc_rec_update(struct svc *svc, const struct principal *p, const struct espe
 int svc_rec_delete(struct svc *svc, const struct principal *p, const struct espec *e,
 		   const char *key, int64_t if_match, struct verr *err);
 
+/* Who changed a record last (last_change.c). */
+struct svc_change {
+	char actor[64];    /* actor of the latest audit record about it */
+	char at[32];       /* that record's time, RFC 3339 as stored */
+	int64_t version;   /* the record's version now */
+};
+
+/*
+ * Who changed @e's record @key last, when, and its version now, read in
+ * one transaction: what a 412 tells the user whose If-Match was stale.
+ * ST_NOT_FOUND when there is no such record, when @p may not read it
+ * (permission or scope, so that nothing leaks that a read would hide), or
+ * when no audit record names it.
+ */
+int svc_rec_last_change(struct svc *svc, const struct principal *p, const struct espec *e,
+			const char *key, struct svc_change *out);
+
 /* Change the caller's own password, proving the current one.  Field errors
  * name current_password or new_password. */
 int svc_password_change(struct svc *svc, const struct principal *p, const char *current,
@@ -178,6 +195,20 @@ int svc_proposal_outcome(struct svc *svc, const struct principal *p, const char 
 			 json_t **out);
 /* *@out = {posts, filled, vacant, fill_rate, by_nation: [...], by_site: [...]}. */
 int svc_manning(struct svc *svc, const struct principal *p, json_t **out);
+
+/* ---- What the caller's role sees of the specs (schema.c). ---------------- */
+
+/*
+ * The caller's view of the server's own specs, for clients that build
+ * forms and menus from them: *@out = {"role", "nation", "site",
+ * "entities": {NAME: {"key", "doc", "actions", "scope_nation",
+ * "scope_site", "fields": [...], "transitions": [...]}}, "reports": {NAME:
+ * ACTIONS}, "event_types": [...]}, with only the entities @p may read, no
+ * private field, only the workflow moves @p may request, and only the
+ * reports and event types of @p's role.  Reads no database.  ST_INTERNAL
+ * on OOM.
+ */
+int svc_schema(const struct principal *p, json_t **out);
 
 /* ---- Custody events (events.c). ------------------------------------------ */
 
@@ -412,9 +443,18 @@ int svc_training_schedule(struct svc *svc, const struct principal *p, bool apply
 
 /* ---- Audit (svc_audit.c). ----------------------------------------------- */
 
-/* *@page = {"items": [...], "next_cursor": ...}; records after the cursor. */
-int svc_audit_list(struct svc *svc, const struct principal *p, const char *cursor,
-		   size_t limit, json_t **page, struct verr *err);
+/*
+ * One page of the audit trail: *@page = {"items": [...], "next_cursor":
+ * ... | null}.  @q's filters are the parameters of AUDIT_PARAMS by name, as
+ * text (order, the equality filters actor, action, entity and entity_id,
+ * the time range from/to and the seq range seq_from/seq_to), and refer
+ * into the caller's memory until the call returns.  The cursor carries the
+ * order it was made for.  ST_INVALID names the parameter at fault: one
+ * that is not of the audit trail, a bad value, a range that ends before it
+ * starts, or a cursor from another order.
+ */
+int svc_audit_list(struct svc *svc, const struct principal *p, const struct svc_list *q,
+		   json_t **page, struct verr *err);
 
 struct svc_audit_check {
 	int64_t records;      /* records read */

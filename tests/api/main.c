@@ -18,6 +18,9 @@ Suite *suite_training_reports(void); /* test_training_reports.c */
 Suite *suite_training(void);  /* test_training.c: courses, sessions, trainees, enrolments */
 Suite *suite_readiness(void); /* test_readiness.c: capability targets, readiness, scheduler */
 Suite *suite_plans(void);     /* test_plans.c: allocation plans: run, diff, approve */
+Suite *suite_schema(void);    /* test_schema.c: each role's view of the specs */
+Suite *suite_conflicts(void); /* test_conflicts.c: who changed a record, in a 412 */
+Suite *suite_web(void);       /* test_web.c: the web UI (--web DIR) */
 
 int main(void)
 {
@@ -41,6 +44,9 @@ int main(void)
 	srunner_add_suite(sr, suite_training());
 	srunner_add_suite(sr, suite_readiness());
 	srunner_add_suite(sr, suite_plans());
+	srunner_add_suite(sr, suite_schema());
+	srunner_add_suite(sr, suite_conflicts());
+	srunner_add_suite(sr, suite_web());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -148,7 +148,8 @@ START_TEST(bad_query)
 		{"/api/v1/nations?cursor=!!!", "cursor"},
 		{"/api/v1/nations?cursor=eHl6", "cursor"},
 		{"/api/v1/sites?kind=castle", "kind"},
-		{"/api/v1/audit?actor=admin", "actor"},
+		{"/api/v1/audit?user=admin", "user"},
+		{"/api/v1/audit?order=up", "order"},
 		{"/api/v1/audit?cursor=bad", "cursor"},
 		{"/api/v1/audit?limit=0", "limit"},
 	};

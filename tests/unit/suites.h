@@ -6,6 +6,7 @@
 
 Suite *suite_core(void);      /* test_core.c: field specs, formats, roles */
 Suite *suite_store(void);     /* test_store.c: store conformance (NSATU_TEST_DB) */
+TCase *tcase_store_audit(void); /* test_store_audit.c: its audit listing part */
 Suite *suite_svc(void);       /* test_svc.c: use cases, scope, audit chain */
 Suite *suite_decode(void);    /* test_decode.c: JSON body decoding */
 Suite *suite_openapi(void);   /* test_openapi.c: docs/openapi.yaml covers every route */

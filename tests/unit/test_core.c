@@ -198,6 +198,50 @@ START_TEST(permissions)
 }
 END_TEST
 
+/* The accessors the API's schema lists permissions with agree with
+ * perm_allows and event_role_allows. */
+START_TEST(permission_listings)
+{
+	char letters[ACT__COUNT + 1];
+	const char *types[32], *name;
+	size_t n, rows = 0;
+
+	perm_letters(ROLE_PLANNER, "requirements", letters);
+	ck_assert_str_eq(letters, "rcu");
+	perm_letters(ROLE_ADMIN, "nations", letters);
+	ck_assert_str_eq(letters, "rcud");
+	perm_letters(ROLE_PLANNER, "audit", letters);
+	ck_assert_str_eq(letters, "");
+	perm_letters(ROLE_ADMIN, "no-such-resource", letters);
+	ck_assert_str_eq(letters, "");
+	perm_letters(ROLE_NONE, "nations", letters);
+	ck_assert_str_eq(letters, "");
+	for (; (name = perm_resource(rows)); rows++) {
+		for (int r = 0; r < ROLE__COUNT; r++) {
+			perm_letters((enum role)r, name, letters);
+			for (int a = 0; a < ACT__COUNT; a++)
+				ck_assert_msg(perm_allows((enum role)r, name, (enum action)a) ==
+						      (strchr(letters, "rcud"[a]) != NULL),
+					      "%s %s %s", name, role_name((enum role)r),
+					      action_name((enum action)a));
+		}
+	}
+	ck_assert_uint_gt(rows, 30);
+
+	n = event_types_for(ROLE_NODE_OPERATOR, types, 32);
+	ck_assert_uint_gt(n, 0);
+	for (const char *const *t = EVENT_TYPES; *t; t++) {
+		bool listed = false;
+		for (size_t i = 0; i < n; i++)
+			listed |= strcmp(types[i], *t) == 0;
+		ck_assert_msg(listed == event_role_allows(ROLE_NODE_OPERATOR, *t), "%s", *t);
+	}
+	ck_assert_uint_eq(event_types_for(ROLE_AUDITOR, types, 32), 0);
+	ck_assert_uint_eq(event_types_for(ROLE_NONE, types, 32), 0);
+	ck_assert_uint_eq(event_types_for(ROLE_ADMIN, types, 2), 2);
+}
+END_TEST
+
 START_TEST(specs_are_consistent)
 {
 	/* Every entity has its key field, marked as key and required, a
@@ -306,6 +350,7 @@ Suite *suite_core(void)
 	tcase_add_test(tc, defaults_fill_in);
 	tcase_add_test(tc, parse_text);
 	tcase_add_test(tc, permissions);
+	tcase_add_test(tc, permission_listings);
 	tcase_add_test(tc, specs_are_consistent);
 	tcase_add_test(tc, json_writer_matches_jansson);
 	suite_add_tcase(s, tc);

@@ -991,9 +991,10 @@ static void check_patch_and_page(const struct ynode *root, struct report *r)
 }
 
 /* Check a list operation's query parameters: limit, cursor, and exactly
- * @e's FS_FILTER fields (no filters when @e is NULL). */
+ * @e's FS_FILTER fields, or (when @e is NULL) exactly the parameters of
+ * @params (ended by a NULL name; NULL: none). */
 static void check_list_params(const struct ynode *root, struct report *r, const char *path,
-			      const struct espec *e)
+			      const struct espec *e, const struct fspec *params)
 {
 	const struct ynode *ps[32];
 	const struct ynode *limit;
@@ -1026,8 +1027,8 @@ static void check_list_params(const struct ynode *root, struct report *r, const 
 		if (!name || !in || strcmp(in, "query") != 0 || strcmp(name, "limit") == 0 ||
 		    strcmp(name, "cursor") == 0 || strcmp(name, "format") == 0)
 			continue;
-		f = e ? espec_field(e, name) : NULL;
-		if (!f || !(f->flags & FS_FILTER)) {
+		f = e ? espec_field(e, name) : params ? fspec_find(params, name) : NULL;
+		if (!f || (e && !(f->flags & FS_FILTER))) {
 			drift(r, "GET %s: documents filter '%s', which the code does not accept", path,
 			      name);
 			continue;
@@ -1044,6 +1045,10 @@ static void check_list_params(const struct ynode *root, struct report *r, const 
 			drift(r, "GET %s: filter '%s' (FS_FILTER) is not documented", path,
 			      e->fields[i].name);
 	}
+	for (const struct fspec *f = e ? NULL : params; f && f->name; f++) {
+		if (!find_param(ps, n, "query", f->name))
+			drift(r, "GET %s: parameter '%s' is not documented", path, f->name);
+	}
 }
 
 static void check_list_filters(const struct ynode *root, struct report *r)
@@ -1052,9 +1057,9 @@ static void check_list_filters(const struct ynode *root, struct report *r)
 
 	for (const struct espec *const *e = ESPEC_ALL; *e; e++) {
 		snprintf(path, sizeof path, "/api/v1/%s", (*e)->name);
-		check_list_params(root, r, path, *e);
+		check_list_params(root, r, path, *e, NULL);
 	}
-	check_list_params(root, r, "/api/v1/audit", NULL);
+	check_list_params(root, r, "/api/v1/audit", NULL, AUDIT_PARAMS);
 }
 
 /* The Problem schema lists exactly the registry's types. */
@@ -1257,6 +1262,16 @@ START_TEST(drift_is_caught)
 		}
 	}
 	expect_caught("a filter renamed", "filter 'kind'");
+
+	n = y_path(doc, "paths", "/api/v1/audit", "get", "parameters", (char *)NULL);
+	for (size_t i = 0; i < n->nkids; i++) {
+		const char *name = y_str(n->kids[i], "name");
+		if (name && strcmp(name, "seq_to") == 0) {
+			free(y_get(n->kids[i], "name")->value);
+			y_get(n->kids[i], "name")->value = strdup("seq_until");
+		}
+	}
+	expect_caught("an audit parameter renamed", "parameter 'seq_to'");
 
 	n = y_path(doc, "components", "schemas", "Problem", "properties", "type", "enum",
 		   (char *)NULL);

@@ -165,6 +165,48 @@ START_TEST(roles_and_scope)
 }
 END_TEST
 
+/* Who changed a record last: told only to a caller who may read it. */
+START_TEST(last_change_honours_scope)
+{
+	struct principal admin, liaison, node, planner;
+	struct svc_change ch;
+	struct verr err = {.field = ""};
+	json_t *patch = json_pack("{s:s}", "display_name", "Olena"), *out = NULL, *post;
+
+	as(&admin, "admin", "demo-admin-2026");
+	as(&liaison, "liaison.deu", "demo-liaison-2026");
+	as(&node, "node.rze", "demo-node-2026");
+	as(&planner, "planner", "demo-planner-2026");
+	ck_assert_int_eq(svc_rec_update(V, &admin, &ESPEC_USERS, "officer.ukr", patch, -1, &out,
+					&err), ST_OK);
+	long long version = json_integer_value(json_object_get(out, "version"));
+	json_decref(out);
+	json_decref(patch);
+
+	ck_assert_int_eq(svc_rec_last_change(V, &planner, &ESPEC_USERS, "officer.ukr", &ch), ST_OK);
+	ck_assert_str_eq(ch.actor, "admin");
+	ck_assert_int_eq(ch.version, version);
+	ck_assert_ptr_null(check_instant(ch.at));
+	/* Outside the caller's scope, or no such record: as a read answers. */
+	ck_assert_int_eq(svc_rec_last_change(V, &liaison, &ESPEC_USERS, "officer.ukr", &ch),
+			 ST_NOT_FOUND);
+	ck_assert_int_eq(svc_rec_last_change(V, &node, &ESPEC_USERS, "officer.ukr", &ch),
+			 ST_NOT_FOUND);
+	ck_assert_int_eq(svc_rec_last_change(V, &planner, &ESPEC_USERS, "nobody", &ch),
+			 ST_NOT_FOUND);
+	/* A role that may not read the entity at all learns nothing either. */
+	post = json_pack("{s:s, s:s, s:s}", "site", "LN-RZE", "grade", "OF-4", "function", "J4");
+	ck_assert_int_eq(svc_rec_create(V, &planner, &ESPEC_POSTS, post, &out, &err), ST_OK);
+	json_decref(post);
+	const char *id = json_string_value(json_object_get(out, "id"));
+	ck_assert_int_eq(svc_rec_last_change(V, &planner, &ESPEC_POSTS, id, &ch), ST_OK);
+	ck_assert_str_eq(ch.actor, "planner");
+	ck_assert_int_eq(ch.version, 1);
+	ck_assert_int_eq(svc_rec_last_change(V, &node, &ESPEC_POSTS, id, &ch), ST_NOT_FOUND);
+	json_decref(out);
+}
+END_TEST
+
 START_TEST(record_rules)
 {
 	struct verr err;
@@ -272,7 +314,7 @@ START_TEST(audit_chain_verifies_and_catches_forgery)
 	/* 36 nations, 27 sites, 8 coalitions, 2 groups, 32 items, 14 exchange
 	 * rates, 3 funding targets, 8 courses, 7 users. */
 	ck_assert_int_eq(chk.records, 137);
-	ck_assert_int_eq(svc_audit_list(V, &SYS, NULL, 10, &page, &err), ST_OK);
+	ck_assert_int_eq(svc_audit_list(V, &SYS, &(struct svc_list){.limit = 10}, &page, &err), ST_OK);
 	json_t *first = json_array_get(json_object_get(page, "items"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(first, "action")), "create");
 	ck_assert_str_eq(json_string_value(json_object_get(first, "entity")), "nations");
@@ -378,6 +420,7 @@ Suite *suite_svc(void)
 	tcase_add_test(tc, login_locks_after_failures);
 	tcase_add_test(tc, disabled_and_expired_accounts);
 	tcase_add_test(tc, roles_and_scope);
+	tcase_add_test(tc, last_change_honours_scope);
 	tcase_add_test(tc, record_rules);
 	tcase_add_test(tc, admin_cannot_lock_self_out);
 	tcase_add_test(tc, paging_visits_every_record_once);

@@ -149,8 +149,10 @@ static const char *prepared(struct pg_conn *c, const char *sql, int nparams,
 	return slot->name;
 }
 
-int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p,
-	    PGresult **res_out, const char *what)
+/* Run @sql with @p: prepared once and kept when @keep, else as the
+ * unnamed statement, planned for these values. */
+static int exec(struct pg_conn *c, const char *sql, const struct pg_params *p,
+		PGresult **res_out, const char *what, bool keep)
 {
 	static const struct pg_params none;
 	const char *name;
@@ -163,9 +165,13 @@ int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p,
 		p = &none;
 	if (p->n >= PG_MAX_PARAMS)
 		return ST_INTERNAL;
-	if (!(name = prepared(c, sql, p->n, &rc, what)))
-		return rc;
-	res = PQexecPrepared(c->db, name, p->n, p->v, NULL, NULL, 0);
+	if (!keep) {
+		res = PQexecParams(c->db, sql, p->n, NULL, p->v, NULL, NULL, 0);
+	} else {
+		if (!(name = prepared(c, sql, p->n, &rc, what)))
+			return rc;
+		res = PQexecPrepared(c->db, name, p->n, p->v, NULL, NULL, 0);
+	}
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -179,6 +185,18 @@ int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p,
 		PQclear(res);
 		return rc;
 	}
+}
+
+int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p,
+	    PGresult **res, const char *what)
+{
+	return exec(c, sql, p, res, what, true);
+}
+
+int pg_exec_once(struct pg_conn *c, const char *sql, const struct pg_params *p,
+		 PGresult **res, const char *what)
+{
+	return exec(c, sql, p, res, what, false);
 }
 
 int pg_exec_guarded(struct pg_conn *c, const char *sql, const struct pg_params *p,
@@ -383,6 +401,7 @@ const struct store_ops store_pg_ops = {
 	.audit_head = pg_audit_head,
 	.audit_append = pg_audit_append,
 	.audit_scan = pg_audit_scan,
+	.audit_last = pg_audit_last,
 	.token_put = pg_token_put,
 	.token_get = pg_token_get,
 	.token_revoke = pg_token_revoke,

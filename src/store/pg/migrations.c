@@ -263,6 +263,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE allocations ADD COLUMN expected_on TEXT;"
 	"ALTER TABLE allocations ADD COLUMN plan TEXT REFERENCES plans(id);"
 	"CREATE INDEX allocations_plan ON allocations(plan);",
+	/* 7: the latest audit record about one record (who changed it last,
+	 * told in a 412) is an index lookup, not a scan of the trail. */
+	"CREATE INDEX audit_entity ON audit(entity, entity_id, seq);",
+	/* 8: listing the audit trail by user, action, resource or record key
+	 * walks one of these indexes in seq order from the cursor on, so a
+	 * page reads about a page of entries at any depth; a time range reads
+	 * its seqs from audit_at alone (src/store/sql.c).  The index holds seq
+	 * for index-only scans, and compares times bytewise whatever the
+	 * database's collation, as the listing does. */
+	"CREATE INDEX audit_actor ON audit(actor, seq);"
+	"CREATE INDEX audit_action ON audit(action, seq);"
+	"CREATE INDEX audit_entity_seq ON audit(entity, seq);"
+	"CREATE INDEX audit_entity_id ON audit(entity_id, seq);"
+	"CREATE INDEX audit_at ON audit(at COLLATE \"C\", seq);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations) - 1)

@@ -83,6 +83,15 @@ int pg_exec(struct pg_conn *c, const char *sql, const struct pg_params *p,
 	    PGresult **res, const char *what);
 
 /*
+ * pg_exec without preparing: the statement is planned for these values
+ * each time.  For statements whose best plan depends on the values (a
+ * generic plan guesses, and may walk the whole table for a rare one) and
+ * which come in too many shapes to keep prepared (the audit listing).
+ */
+int pg_exec_once(struct pg_conn *c, const char *sql, const struct pg_params *p,
+		 PGresult **res, const char *what);
+
+/*
  * pg_exec for a statement that may violate a constraint: inside a savepoint,
  * so that ST_CONFLICT leaves the transaction usable, as on SQLite.
  */
@@ -110,7 +119,8 @@ int pg_audit_head(struct store_tx *, int64_t *, char[STORE_HASH_HEX]);
 int pg_audit_append(struct store_tx *, const struct audit_rec *);
 /* Write the transaction's audit head (before COMMIT). */
 int pg_audit_flush(struct store_tx *tx);
-int pg_audit_scan(struct store_tx *, int64_t, size_t, store_audit_cb, void *);
+int pg_audit_scan(struct store_tx *, const struct store_audit_query *, store_audit_cb, void *);
+int pg_audit_last(struct store_tx *, const char *, const char *, struct audit_rec *);
 int pg_token_put(struct store_tx *, const struct token_rec *);
 int pg_token_get(struct store_tx *, const char *, struct token_rec *);
 int pg_token_revoke(struct store_tx *, const char *, int64_t);

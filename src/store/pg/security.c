@@ -4,6 +4,8 @@
  */
 #include "pg.h"
 
+#include "store/sql.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,26 +95,35 @@ int pg_audit_flush(struct store_tx *tx)
 		       &p, NULL, "audit_head");
 }
 
-int pg_audit_scan(struct store_tx *tx, int64_t after, size_t limit,
+int pg_audit_scan(struct store_tx *tx, const struct store_audit_query *q,
 		  store_audit_cb cb, void *arg)
 {
-	/* In batches, so that a long trail is never held in memory at once. */
+	/* In batches, so that a long trail is never held in memory at once:
+	 * each batch seeks past the last record of the one before. */
 	const size_t batch = 1000;
+	struct store_audit_query next = *q;
 	size_t seen = 0;
 
 	for (;;) {
 		struct pg_params p = {.n = 0};
-		size_t want = limit && limit - seen < batch ? limit - seen : batch;
+		struct sql_arg args[SQL_AUDIT_ARGS];
+		size_t want = q->limit && q->limit - seen < batch ? q->limit - seen : batch;
+		struct sql text;
 		PGresult *res;
-		int rc, n;
+		int rc, n, nargs;
 
-		pg_param_int(&p, after);
+		if (!sql_audit_scan(&text, SQL_PG, &next, args, &nargs))
+			return ST_INTERNAL;
+		for (int i = 0; i < nargs; i++) {
+			if (args[i].text)
+				pg_param_text(&p, args[i].text);
+			else
+				pg_param_int(&p, args[i].num);
+		}
 		pg_param_int(&p, (long long)want);
-		rc = pg_exec(pg_conn_of(tx),
-			     "SELECT seq, at, actor, action, entity, entity_id, before, after,"
-			     " prev_hash, hash FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-			     &p, &res, "audit_scan");
-		if (rc != ST_OK)
+		/* Planned for its values: which index serves a filter depends on
+		 * how common the value is (src/store/sql.c). */
+		if ((rc = pg_exec_once(pg_conn_of(tx), text.text, &p, &res, "audit_scan")) != ST_OK)
 			return rc;
 		n = PQntuples(res);
 		for (int i = 0; i < n; i++) {
@@ -128,7 +139,7 @@ int pg_audit_scan(struct store_tx *tx, int64_t after, size_t limit,
 			r.after = dup_or_null(res, i, 7);
 			copy(r.prev_hash, sizeof r.prev_hash, res, i, 8);
 			copy(r.hash, sizeof r.hash, res, i, 9);
-			after = r.seq;
+			next.after = r.seq;
 			stop = cb(&r, arg);
 			store_audit_rec_clear(&r);
 			if (stop) {
@@ -138,9 +149,42 @@ int pg_audit_scan(struct store_tx *tx, int64_t after, size_t limit,
 		}
 		PQclear(res);
 		seen += (size_t)n;
-		if ((size_t)n < want || (limit && seen >= limit))
+		if ((size_t)n < want || (q->limit && seen >= q->limit))
 			return ST_OK;
 	}
+}
+
+int pg_audit_last(struct store_tx *tx, const char *entity, const char *entity_id,
+		  struct audit_rec *out)
+{
+	struct pg_params p = {.n = 0};
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	pg_param_text(&p, entity);
+	pg_param_text(&p, entity_id);
+	/* Walks the index audit_entity (migration 7) backwards: one probe. */
+	rc = pg_exec(pg_conn_of(tx),
+		     "SELECT seq, at, actor, action, entity, entity_id, prev_hash, hash"
+		     " FROM audit WHERE entity=$1 AND entity_id=$2 ORDER BY seq DESC LIMIT 1",
+		     &p, &res, "audit_last");
+	if (rc != ST_OK)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return ST_NOT_FOUND;
+	}
+	out->seq = num(res, 0, 0);
+	copy(out->at, sizeof out->at, res, 0, 1);
+	copy(out->actor, sizeof out->actor, res, 0, 2);
+	copy(out->action, sizeof out->action, res, 0, 3);
+	copy(out->entity, sizeof out->entity, res, 0, 4);
+	copy(out->entity_id, sizeof out->entity_id, res, 0, 5);
+	copy(out->prev_hash, sizeof out->prev_hash, res, 0, 6);
+	copy(out->hash, sizeof out->hash, res, 0, 7);
+	PQclear(res);
+	return ST_OK;
 }
 
 int pg_token_put(struct store_tx *tx, const struct token_rec *t)
