@@ -241,8 +241,6 @@ struct web_file;
 /* Read the UI under @dir into memory: ST_OK, or ST_INVALID with @err. */
 int http_web_load(const char *dir, struct http_web **out, char *err, size_t errlen);
 void http_web_free(struct http_web *w);
-/* The digest in the UI's URLs (/static/BUILD/...), or NULL without a UI. */
-const char *http_web_build(const struct http_web *w);
 /* GET / and GET /static/{build}/{file}: the UI's page and its files. */
 void h_ui_index(struct http_req *rq);
 void h_ui_file(struct http_req *rq);

@@ -368,8 +368,6 @@ void http_web_free(struct http_web *w)
 	free(w);
 }
 
-const char *http_web_build(const struct http_web *w) { return w ? w->build : NULL; }
-
 /* Does Accept-Encoding allow gzip?  ("gzip", "gzip;q=0.5", "*"; not q=0.)
  * "gzip" named outright wins over "*" (RFC 9110 12.5.3): "*, gzip;q=0"
  * refuses it. */

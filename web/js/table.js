@@ -31,11 +31,14 @@ export function cell(field, value) {
   }
 }
 
-function compare(a, b) {
+// The order of two cells: empty last, numbers by value, true before false,
+// text as people read it ("P2" before "P10").  Also the reports' tables.
+export function compare(a, b) {
   if (a === b) return 0;
   if (a === null || a === undefined || a === '') return 1;
   if (b === null || b === undefined || b === '') return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a ? -1 : 1;
   return String(a).localeCompare(String(b), undefined, { numeric: true });
 }
 

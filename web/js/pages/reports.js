@@ -12,6 +12,7 @@ import { h, fill, append, newId } from '../dom.js';
 import { t, tv, num, eur, pct, when } from '../i18n.js';
 import * as api from '../api.js';
 import { session, entity, pageHead, loading, errorBox, notify, problemText, statusBadge } from '../ui.js';
+import { compare } from '../table.js';
 
 export const REPORTS = {
   'end-use': { label: 'End-use monitoring', permission: 'end_use' },
@@ -61,15 +62,6 @@ export const day = (d) => (empty(d) ? '–' : d);
 export function widthOf(el, share) {
   el.style.width = `${(Math.min(1, Math.max(0, share || 0)) * 100).toFixed(2)}%`;
   return el;
-}
-
-function compare(a, b) {
-  if (a === b) return 0;
-  if (empty(a)) return 1;
-  if (empty(b)) return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return a ? -1 : 1;
-  return String(a).localeCompare(String(b), undefined, { numeric: true });
 }
 
 /*
