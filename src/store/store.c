@@ -198,6 +198,35 @@ int store_rec_list(struct store_tx *tx, const struct espec *e,
 	return ST_OK;
 }
 
+struct last_ctx {
+	struct audit_rec *out;
+	bool found;
+};
+
+static int take_first(const struct audit_rec *r, void *arg)
+{
+	struct last_ctx *c = arg;
+
+	*c->out = *r;
+	c->out->before = c->out->after = NULL;   /* the scan frees them */
+	c->found = true;
+	return 1;
+}
+
+int store_audit_last(struct store_tx *tx, const char *entity, const char *entity_id,
+		     struct audit_rec *out)
+{
+	struct store_audit_query q = {
+		.desc = true, .entity = entity, .entity_id = entity_id, .limit = 1,
+	};
+	struct last_ctx c = {.out = out};
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = store_audit_scan(tx, &q, take_first, &c);
+	return rc != ST_OK ? rc : c.found ? ST_OK : ST_NOT_FOUND;
+}
+
 void store_audit_rec_clear(struct audit_rec *r)
 {
 	free(r->before);

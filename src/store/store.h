@@ -174,12 +174,6 @@ struct store_ops {
 	 * costs the same at any depth: the scan seeks to @q->after. */
 	int (*audit_scan)(struct store_tx *tx, const struct store_audit_query *q,
 			  store_audit_cb cb, void *arg);
-	/* The latest record about @entity's record @entity_id into *@out: seq,
-	 * at, actor, action, entity, entity_id and the hashes (before and after
-	 * are not read; they stay NULL).  ST_NOT_FOUND when none names it.  An
-	 * index on (entity, entity_id, seq) makes it a lookup. */
-	int (*audit_last)(struct store_tx *tx, const char *entity, const char *entity_id,
-			  struct audit_rec *out);
 
 	int (*token_put)(struct store_tx *tx, const struct token_rec *t);
 	int (*token_get)(struct store_tx *tx, const char *hash, struct token_rec *t);
@@ -248,7 +242,6 @@ int store_run(struct store *s, enum store_mode mode, store_work_fn fn, void *arg
 #define store_audit_head(tx, ...) STORE_CALL(tx, audit_head, __VA_ARGS__)
 #define store_audit_append(tx, ...) STORE_CALL(tx, audit_append, __VA_ARGS__)
 #define store_audit_scan(tx, ...) STORE_CALL(tx, audit_scan, __VA_ARGS__)
-#define store_audit_last(tx, ...) STORE_CALL(tx, audit_last, __VA_ARGS__)
 #define store_token_put(tx, ...) STORE_CALL(tx, token_put, __VA_ARGS__)
 #define store_token_get(tx, ...) STORE_CALL(tx, token_get, __VA_ARGS__)
 #define store_token_revoke(tx, ...) STORE_CALL(tx, token_revoke, __VA_ARGS__)
@@ -269,6 +262,13 @@ int store_rec_list(struct store_tx *tx, const struct espec *e,
 		   const struct store_query *q, json_t **rows);
 /* One row as a JSON object (new reference, NULL on OOM or bad stored text). */
 json_t *store_row_json(const struct espec *e, const struct store_value *row);
+
+/* The latest record about @entity's record @entity_id into *@out: seq, at,
+ * actor, action, entity, entity_id and the hashes (before and after stay
+ * NULL).  ST_NOT_FOUND when none names it.  An audit_scan, newest first, of
+ * one record: the index on (entity, entity_id, seq) makes it a lookup. */
+int store_audit_last(struct store_tx *tx, const char *entity, const char *entity_id,
+		     struct audit_rec *out);
 
 /* Free the strings an audit record owns (not the record itself). */
 void store_audit_rec_clear(struct audit_rec *r);

@@ -401,7 +401,6 @@ const struct store_ops store_pg_ops = {
 	.audit_head = pg_audit_head,
 	.audit_append = pg_audit_append,
 	.audit_scan = pg_audit_scan,
-	.audit_last = pg_audit_last,
 	.token_put = pg_token_put,
 	.token_get = pg_token_get,
 	.token_revoke = pg_token_revoke,

@@ -120,7 +120,6 @@ int pg_audit_append(struct store_tx *, const struct audit_rec *);
 /* Write the transaction's audit head (before COMMIT). */
 int pg_audit_flush(struct store_tx *tx);
 int pg_audit_scan(struct store_tx *, const struct store_audit_query *, store_audit_cb, void *);
-int pg_audit_last(struct store_tx *, const char *, const char *, struct audit_rec *);
 int pg_token_put(struct store_tx *, const struct token_rec *);
 int pg_token_get(struct store_tx *, const char *, struct token_rec *);
 int pg_token_revoke(struct store_tx *, const char *, int64_t);

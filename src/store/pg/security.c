@@ -154,39 +154,6 @@ int pg_audit_scan(struct store_tx *tx, const struct store_audit_query *q,
 	}
 }
 
-int pg_audit_last(struct store_tx *tx, const char *entity, const char *entity_id,
-		  struct audit_rec *out)
-{
-	struct pg_params p = {.n = 0};
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	pg_param_text(&p, entity);
-	pg_param_text(&p, entity_id);
-	/* Walks the index audit_entity (migration 7) backwards: one probe. */
-	rc = pg_exec(pg_conn_of(tx),
-		     "SELECT seq, at, actor, action, entity, entity_id, prev_hash, hash"
-		     " FROM audit WHERE entity=$1 AND entity_id=$2 ORDER BY seq DESC LIMIT 1",
-		     &p, &res, "audit_last");
-	if (rc != ST_OK)
-		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return ST_NOT_FOUND;
-	}
-	out->seq = num(res, 0, 0);
-	copy(out->at, sizeof out->at, res, 0, 1);
-	copy(out->actor, sizeof out->actor, res, 0, 2);
-	copy(out->action, sizeof out->action, res, 0, 3);
-	copy(out->entity, sizeof out->entity, res, 0, 4);
-	copy(out->entity_id, sizeof out->entity_id, res, 0, 5);
-	copy(out->prev_hash, sizeof out->prev_hash, res, 0, 6);
-	copy(out->hash, sizeof out->hash, res, 0, 7);
-	PQclear(res);
-	return ST_OK;
-}
-
 int pg_token_put(struct store_tx *tx, const struct token_rec *t)
 {
 	struct pg_params p = {.n = 0};

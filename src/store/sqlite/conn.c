@@ -369,7 +369,6 @@ const struct store_ops store_sqlite_ops = {
 	.audit_head = sq_audit_head,
 	.audit_append = sq_audit_append,
 	.audit_scan = sq_audit_scan,
-	.audit_last = sq_audit_last,
 	.token_put = sq_token_put,
 	.token_get = sq_token_get,
 	.token_revoke = sq_token_revoke,

@@ -102,38 +102,6 @@ int sq_audit_scan(struct store_tx *tx, const struct store_audit_query *q,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : sq_status(c, rc, "audit_scan");
 }
 
-int sq_audit_last(struct store_tx *tx, const char *entity, const char *entity_id,
-		  struct audit_rec *out)
-{
-	struct sq_conn *c = sq_conn_of(tx);
-	/* Walks the index audit_entity (migration 7) backwards: one probe. */
-	sqlite3_stmt *st = sq_prepare(c,
-		"SELECT seq, at, actor, action, entity, entity_id, prev_hash, hash"
-		" FROM audit WHERE entity=? AND entity_id=? ORDER BY seq DESC LIMIT 1");
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (!st)
-		return ST_INTERNAL;
-	sq_bind_text(st, 1, entity);
-	sq_bind_text(st, 2, entity_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->seq = sqlite3_column_int64(st, 0);
-		sq_col_copy(st, 1, out->at, sizeof out->at);
-		sq_col_copy(st, 2, out->actor, sizeof out->actor);
-		sq_col_copy(st, 3, out->action, sizeof out->action);
-		sq_col_copy(st, 4, out->entity, sizeof out->entity);
-		sq_col_copy(st, 5, out->entity_id, sizeof out->entity_id);
-		sq_col_copy(st, 6, out->prev_hash, sizeof out->prev_hash);
-		sq_col_copy(st, 7, out->hash, sizeof out->hash);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return ST_OK;
-	return rc == SQLITE_DONE ? ST_NOT_FOUND : sq_status(c, rc, "audit_last");
-}
-
 int sq_token_put(struct store_tx *tx, const struct token_rec *t)
 {
 	struct sq_conn *c = sq_conn_of(tx);

@@ -108,7 +108,6 @@ int sq_rec_delete(struct store_tx *, const struct espec *, const char *, int64_t
 int sq_audit_head(struct store_tx *, int64_t *, char[STORE_HASH_HEX]);
 int sq_audit_append(struct store_tx *, const struct audit_rec *);
 int sq_audit_scan(struct store_tx *, const struct store_audit_query *, store_audit_cb, void *);
-int sq_audit_last(struct store_tx *, const char *, const char *, struct audit_rec *);
 int sq_token_put(struct store_tx *, const struct token_rec *);
 int sq_token_get(struct store_tx *, const char *, struct token_rec *);
 int sq_token_revoke(struct store_tx *, const char *, int64_t);
