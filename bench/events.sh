@@ -67,10 +67,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop "$job_pid"
   stop "$nsatu_pid"
-  if [ "$rc" -ne 0 ] && [ -s "$tmp/nsatu.log" ]; then
-    echo "--- last lines of the server log:" >&2
-    tail -n 20 "$tmp/nsatu.log" >&2
-  fi
+  [ "$rc" -ne 0 ] && show_logs "$tmp/nsatu.log"
   rm -rf "$tmp"
   exit "$rc"
 }

@@ -57,11 +57,7 @@ cleanup() {
   stop "$nsatu_pid"
   stop "$pg_nsatu_pid"
   [ -n "$pg_started" ] && tests/pg-cluster stop "$tmp/pg" >/dev/null 2>&1
-  if [ "$rc" -ne 0 ]; then
-    for log in "$tmp"/nsatu.log "$tmp"/nginx-error.log "$tmp"/nginx-stderr.log; do
-      [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 20 "$log" >&2; }
-    done
-  fi
+  [ "$rc" -ne 0 ] && show_logs "$tmp"/nsatu.log "$tmp"/nginx-error.log "$tmp"/nginx-stderr.log
   rm -rf "$tmp"
   exit "$rc"
 }

@@ -25,6 +25,16 @@ wait_for() {
   return 1
 }
 
+# The last lines of each log given that is not empty, to stderr: what a
+# cleanup trap shows when a benchmark failed.
+show_logs() {
+  local log
+  for log in "$@"; do
+    [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 20 "$log" >&2; }
+  done
+  return 0
+}
+
 # Run a command in the background and wait for it, so that a signal reaches
 # the cleanup trap at once; its stdout is appended to $tmp/results.
 run_job() {

@@ -56,11 +56,7 @@ cleanup() {
   stop "$wrk_pid"
   stop "$nginx_pid"
   stop "$nsatu_pid"
-  if [ "$rc" -ne 0 ]; then
-    for log in "$tmp"/nsatu.log "$tmp"/nginx-error.log "$tmp"/nginx-stderr.log; do
-      [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 20 "$log" >&2; }
-    done
-  fi
+  [ "$rc" -ne 0 ] && show_logs "$tmp"/nsatu.log "$tmp"/nginx-error.log "$tmp"/nginx-stderr.log
   rm -rf "$tmp"
   exit "$rc"
 }
