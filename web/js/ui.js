@@ -20,19 +20,32 @@ export function notify(text, kind = 'ok') {
   setTimeout(() => el.remove(), kind === 'error' ? 9000 : 4000);
 }
 
-// Ask before anything that cannot be undone.  Resolves true or false.
-export function confirmAction(question, { yes = t('Confirm'), danger = false } = {}) {
+// Ask in a modal dialog.  With @reason the user must also say why (a move
+// that needs a reason): resolves the reason, else true; null when the user
+// cancels (Cancel, Escape).
+export function ask(question, { yes = t('Confirm'), danger = false, reason = false } = {}) {
   return new Promise((resolve) => {
+    const area = reason ? h('textarea', { id: 'reason-text', rows: 3, required: true, maxlength: 1000 }) : null;
     const dlg = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-q' },
-      h('p', { id: 'confirm-q' }, question),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'btn', value: 'no', onclick: () => dlg.close('no') }, t('Cancel')),
-        h('button', { type: 'button', class: danger ? 'btn btn-danger' : 'btn btn-primary',
-          onclick: () => dlg.close('yes') }, yes)));
-    dlg.addEventListener('close', () => { dlg.remove(); resolve(dlg.returnValue === 'yes'); });
+      h('form', { method: 'dialog' },
+        h('p', { id: 'confirm-q' }, question),
+        area ? [h('label', { for: 'reason-text' }, t('Reason')), area] : null,
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn', onclick: () => dlg.close('no') }, t('Cancel')),
+          h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary', value: 'yes' }, yes))));
+    dlg.addEventListener('close', () => {
+      dlg.remove();
+      if (dlg.returnValue !== 'yes') resolve(null);
+      else resolve(area ? area.value.trim() || null : true);
+    });
     document.body.append(dlg);
     dlg.showModal();
   });
+}
+
+// Ask before anything that cannot be undone.  Resolves true or false.
+export async function confirmAction(question, opts) {
+  return (await ask(question, opts)) === true;
 }
 
 // A problem from the API as one sentence in the user's language.

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { RESOURCES } from '../resources.js';
 import { dataTable, cell } from '../table.js';
 import { recordForm } from '../form.js';
-import { session, entity, can, pageHead, loading, errorBox, confirmAction, notify, problemText, statusBadge } from '../ui.js';
+import { session, entity, can, pageHead, loading, errorBox, ask, confirmAction, notify, problemText, statusBadge } from '../ui.js';
 
 const enc = encodeURIComponent;
 
@@ -45,27 +45,6 @@ export function fieldList(name, rec) {
     [h('dt', null, tf(f.name)), h('dd', null, cell(f, rec[f.name]) === '' ? '—' : cell(f, rec[f.name]))]));
 }
 
-// Ask for the reason a move needs; null when the user cancels.
-function askReason(question) {
-  return new Promise((resolve) => {
-    const area = h('textarea', { id: 'reason-text', rows: 3, required: true, maxlength: 1000 });
-    const dlg = h('dialog', { class: 'confirm', 'aria-labelledby': 'reason-q' },
-      h('form', { method: 'dialog' },
-        h('p', { id: 'reason-q' }, question),
-        h('label', { for: 'reason-text' }, t('Reason')), area,
-        h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'btn', onclick: () => dlg.close('') }, t('Cancel')),
-          h('button', { type: 'submit', class: 'btn btn-primary', value: 'ok' }, t('Confirm')))));
-    dlg.addEventListener('close', () => {
-      const v = dlg.returnValue === 'ok' ? area.value.trim() : null;
-      dlg.remove();
-      resolve(v || null);
-    });
-    document.body.append(dlg);
-    dlg.showModal();
-  });
-}
-
 // The workflow moves the user may make from the record's status.
 export function transitionButtons(name, rec, etag, after) {
   const spec = entity(name);
@@ -76,7 +55,7 @@ export function transitionButtons(name, rec, etag, after) {
       const q = t('Move {what} {id} from "{from}" to "{to}"?', { what: te(name), id: rec[spec.key], from: tv(m.from), to: tv(m.to) });
       let reason;
       if (m.reason) {
-        reason = await askReason(q);
+        reason = await ask(q, { reason: true });
         if (!reason) return;
       } else if (!(await confirmAction(q, { yes: tm(m.to) }))) {
         return;
